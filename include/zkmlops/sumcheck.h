@@ -1,0 +1,114 @@
+/*
+ * sumcheck.h — the sumcheck protocol (Lund–Fortnow–Karloff–Nisan 1992; see
+ * Thaler, "Proofs, Arguments, and Zero-Knowledge", ch. 4) for sums of products
+ * of up to 3 multilinear polynomials, with zerocheck on top and Libra-style
+ * zero-knowledge masking (Xie et al., eprint 2019/317, section 4.1).
+ *
+ * Statement: claim = sum_{b in {0,1}^n} sum_t coeff_t * prod_{j in term t} P_j(b)
+ * where each P_j is a multilinear table of 2^n entries (layout: mle.h) and each
+ * term has 1..3 factors. The round polynomial s_i(X) has degree
+ * d = max_t |term t| <= 3. The prover sends s_i as d+1 coefficients in F_p^3
+ * (24 bytes each), absorbed into the transcript under "sc-round"; the verifier
+ * checks s_i(0) + s_i(1) = running claim, draws r_i ("sc-challenge") and sets
+ * claim = s_i(r_i). Variables are bound X_1 first.
+ *
+ * Base-field first round: tables given as base-field (gl_t) vectors are read
+ * directly in round 1 (base multiplications only for the products); they are
+ * folded into extension tables with r_1. Soundness error: n*d/|F_p^3| < n*2^-190.
+ */
+#ifndef ZKMLOPS_SUMCHECK_H
+#define ZKMLOPS_SUMCHECK_H
+
+#include <stddef.h>
+
+#include "zkmlops/buf.h"
+#include "zkmlops/field.h"
+#include "zkmlops/transcript.h"
+
+#define ZK_SC_MAX_TABLES 8
+#define ZK_SC_MAX_TERMS 8
+#define ZK_SC_MAX_DEGREE 4 /* 3 factors, plus one for an eq factor added by zerocheck */
+
+typedef struct {
+    gl3_t coeff;
+    unsigned n_factors;                 /* 1..ZK_SC_MAX_DEGREE */
+    unsigned factor[ZK_SC_MAX_DEGREE];  /* table indices */
+} zk_sc_term;
+
+typedef struct {
+    size_t n_vars;
+    size_t n_tables;
+    /* For each table exactly one of base[j] / ext[j] is non-NULL. Both are
+     * read-only for the caller's data: the prover copies/folds into its own
+     * scratch (2^(n-1) extension elements per table). */
+    const gl_t *base[ZK_SC_MAX_TABLES];
+    const gl3_t *ext[ZK_SC_MAX_TABLES];
+    size_t n_terms;
+    zk_sc_term terms[ZK_SC_MAX_TERMS];
+} zk_sc_instance;
+
+/* Maximum term degree of the instance. */
+unsigned zk_sc_degree(const zk_sc_instance *inst);
+/* sum_t coeff_t prod_j evals[factor_j]: the summand at a point, given table values there. */
+gl3_t zk_sc_combine(const zk_sc_instance *inst, const gl3_t *evals);
+/* Brute-force sum over the hypercube (tests, and the prover's own sanity check). */
+gl3_t zk_sc_sum_bruteforce(const zk_sc_instance *inst);
+
+/* Prover. Writes n_vars round polynomials to proof (and transcript). On
+ * success r_out[0..n_vars) holds the challenges and evals_out[0..n_tables) the
+ * tables' values at r (the caller must then prove these by opening
+ * commitments). Returns ZK_OK or ZK_ERR_NOMEM. */
+int zk_sumcheck_prove(const zk_sc_instance *inst, gl3_t claim, zk_transcript *t, zk_wbuf *proof,
+                      gl3_t *r_out, gl3_t *evals_out);
+/* Verifier. Reads the rounds, checks each s(0)+s(1), returns the challenges
+ * and the final claim (which the caller must check equals the summand at r).
+ * Returns ZK_OK, or ZK_ERR_REJECT with zk_last_error() naming the round. */
+int zk_sumcheck_verify(size_t n_vars, unsigned degree, gl3_t claim, zk_transcript *t,
+                       zk_rbuf *proof, gl3_t *r_out, gl3_t *final_claim);
+
+/* ---- Libra zero-knowledge masking (eprint 2019/317, section 4.1) ----
+ * Mask g(x) = sum_i g_i(x_i), each g_i a random univariate polynomial of
+ * degree `degree` >= the round degree, coefficients uniform in F_p from the OS
+ * CSPRNG. The prover commits to the coefficient vector (layout: coeffs[i *
+ * (degree+1) + k] is the X^k coefficient of g_i), sends G = sum_b g(b), the
+ * verifier draws rho, and sumcheck runs on f + rho*g. Every round polynomial
+ * is then uniformly distributed given the claim (Libra, Thm 4.1); the final
+ * value g(r) is opened from the mask commitment as a linear form over coeffs. */
+typedef struct {
+    size_t n_vars;
+    unsigned degree;
+    gl_t *coeffs; /* n_vars * (degree + 1), owned; wiped on free */
+} zk_libra_mask;
+
+int zk_libra_mask_init(zk_libra_mask *m, size_t n_vars, unsigned degree); /* random coeffs */
+void zk_libra_mask_free(zk_libra_mask *m);
+size_t zk_libra_mask_len(const zk_libra_mask *m);
+gl3_t zk_libra_mask_sum(const zk_libra_mask *m);
+gl3_t zk_libra_mask_eval(const zk_libra_mask *m, const gl3_t *r);
+/* Linear form w (len = n_vars*(degree+1)) with g(r) = sum_i w[i] coeffs[i]. */
+void zk_libra_linear_form(gl3_t *w, size_t n_vars, unsigned degree, const gl3_t *r);
+
+/* ZK prover: absorbs G ("libra-sum", also written to proof), draws rho
+ * ("libra-rho"), proves f + rho*g. The mask commitment must already be in the
+ * transcript. Outputs r, the tables' evals at r, and g(r) in *mask_eval. */
+int zk_sumcheck_prove_zk(const zk_sc_instance *inst, gl3_t claim, const zk_libra_mask *mask,
+                         zk_transcript *t, zk_wbuf *proof, gl3_t *r_out, gl3_t *evals_out,
+                         gl3_t *mask_eval);
+/* ZK verifier: reads G, draws rho, verifies the rounds with degree
+ * max(degree, mask degree). On success the caller must check
+ *   final_claim == zk_sc_combine(inst, evals) + rho * g(r)
+ * where g(r) comes from the opened mask commitment. */
+int zk_sumcheck_verify_zk(size_t n_vars, unsigned degree, gl3_t claim, zk_transcript *t,
+                          zk_rbuf *proof, gl3_t *r_out, gl3_t *final_claim, gl3_t *rho);
+
+/* ---- zerocheck ----
+ * Prove sum_t coeff_t prod P_j(b) = 0 for every b in {0,1}^n: draw tau
+ * ("zc-tau", n challenges) and run sumcheck on eq(tau, .) * (...) with claim 0.
+ * Each term may have at most 3 factors (the eq factor is appended). The caller
+ * checks final_claim == eq(tau, r) * zk_sc_combine(inst, evals). */
+int zk_zerocheck_prove(const zk_sc_instance *inst, zk_transcript *t, zk_wbuf *proof, gl3_t *tau_out,
+                       gl3_t *r_out, gl3_t *evals_out);
+int zk_zerocheck_verify(size_t n_vars, unsigned degree, zk_transcript *t, zk_rbuf *proof,
+                        gl3_t *tau_out, gl3_t *r_out, gl3_t *final_claim);
+
+#endif
