@@ -24,7 +24,17 @@ zk_status zk_set_error(zk_status st, const char *fmt, ...)
 zk_status zk_error_prefix(zk_status st, const char *prefix)
 {
     char tmp[ZK_ERRLEN];
-    snprintf(tmp, sizeof tmp, "%s: %s", prefix, zk_errbuf);
+    size_t pl = strlen(prefix);
+    if (pl > ZK_ERRLEN / 2)
+        pl = ZK_ERRLEN / 2;
+    memcpy(tmp, prefix, pl);
+    tmp[pl] = ':';
+    tmp[pl + 1] = ' ';
+    size_t rest = strnlen(zk_errbuf, ZK_ERRLEN - 1);
+    if (rest > ZK_ERRLEN - pl - 3)
+        rest = ZK_ERRLEN - pl - 3;
+    memcpy(tmp + pl + 2, zk_errbuf, rest);
+    tmp[pl + 2 + rest] = 0;
     memcpy(zk_errbuf, tmp, sizeof tmp);
     return st;
 }
