@@ -1,0 +1,100 @@
+/*
+ * dataset.h — CSV datasets as committed fixed-point tables.
+ *
+ * CSV: comma-separated, first line a header of column names, every later line
+ * the same number of fields, every field a decimal number ([-+]digits[.digits]
+ * [e[-+]digits], surrounding spaces allowed, optional double quotes around a
+ * field). CRLF or LF line ends. Limits: ZK_DATASET_MAX_ROWS rows,
+ * ZK_DATASET_MAX_COLS columns, 64 KiB per line, 1 GiB per file.
+ *
+ * Fixed point: a cell x becomes the integer round(x * 2^scale_bits), rounding
+ * half away from zero, computed exactly from the decimal digits (no binary
+ * floating point). |value| must be < 2^40 (ZK_ERR_RANGE otherwise). The field
+ * embedding is signed: v >= 0 -> v, v < 0 -> p - |v| (field.h).
+ *
+ * Committed table layout (public, recorded in the commitment): 2^log_rows rows
+ * x 2^log_cols columns, entry (row i, column j) at index i + 2^log_rows * j
+ * (rows are the low variables X_1..X_log_rows, columns the high ones).
+ * log_rows is the least value with 2^log_rows >= n_rows + ZK_DATASET_MIN_BLIND_ROWS,
+ * log_cols the least with 2^log_cols >= n_cols. Every entry outside the
+ * n_rows x n_cols data block is a uniformly random field element ("blinding
+ * entries"): they make each evaluation of the table's MLE at a random point
+ * that a proof reveals uniformly distributed (zero knowledge; docs/zero-knowledge.md).
+ * Proofs about the data use the row selector [i < n_rows] and column
+ * selector [j < n_cols], never the blinding entries.
+ */
+#ifndef ZKMLOPS_DATASET_H
+#define ZKMLOPS_DATASET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "zkmlops/buf.h"
+#include "zkmlops/status.h"
+#include "zkmlops/whir.h"
+
+#define ZK_DATASET_MAX_ROWS (1u << 20)
+#define ZK_DATASET_MAX_COLS (1u << 10)
+#define ZK_DATASET_MIN_BLIND_ROWS 16u
+#define ZK_DATASET_DEFAULT_SCALE_BITS 12u
+#define ZK_DATASET_MAX_SCALE_BITS 24u
+#define ZK_DATASET_MAX_ABS ((int64_t)1 << 40)
+#define ZK_DATASET_MAX_NAME 256u
+
+/* Public description of a committed dataset. */
+typedef struct {
+    uint32_t n_rows, n_cols;
+    uint32_t log_rows, log_cols;
+    uint32_t scale_bits;
+    char **col_names; /* n_cols NUL-terminated names (owned) */
+} zk_dataset_meta;
+
+/* A parsed dataset: values[i * n_cols + j] = fixed-point cell (row-major). */
+typedef struct {
+    zk_dataset_meta meta;
+    int64_t *values; /* owned */
+} zk_dataset;
+
+/* Public commitment file (.com) content. */
+typedef struct {
+    zk_dataset_meta meta;
+    zk_whir_commitment whir;
+} zk_dataset_commitment;
+
+/* Private prover file (.zkd) content: the commitment plus its opening data. */
+typedef struct {
+    zk_dataset_commitment com;
+    zk_whir_witness wit; /* evals = the full blinded table */
+} zk_dataset_private;
+
+/* Parse CSV text (len bytes, need not be NUL-terminated) named `path` for
+ * messages. Errors (ZK_ERR_INPUT / ZK_ERR_RANGE / ZK_ERR_NOMEM) name the file,
+ * line and column: "data.csv:12: field 3 ('x'): not a number". */
+int zk_dataset_parse_csv(zk_dataset *ds, const char *path, const char *text, size_t len,
+                         uint32_t scale_bits) ZK_WARN_UNUSED;
+int zk_dataset_load_csv(zk_dataset *ds, const char *path, uint32_t scale_bits) ZK_WARN_UNUSED;
+void zk_dataset_free(zk_dataset *ds);
+void zk_dataset_meta_free(zk_dataset_meta *m);
+/* Parse one decimal number exactly into round(x * 2^scale_bits). Returns ZK_OK,
+ * ZK_ERR_INPUT (not a number) or ZK_ERR_RANGE (|result| >= ZK_DATASET_MAX_ABS). */
+int zk_parse_fixed(const char *s, size_t len, uint32_t scale_bits, int64_t *out);
+
+/* Build the blinded table and commit with hiding WHIR. */
+int zk_dataset_commit(zk_dataset_private *out, const zk_dataset *ds) ZK_WARN_UNUSED;
+void zk_dataset_private_free(zk_dataset_private *p);
+
+/* File formats (docs/proof-format.md): .com and .zkd, versioned, every length checked. */
+void zk_dataset_commitment_write(zk_wbuf *w, const zk_dataset_commitment *c);
+int zk_dataset_commitment_read(zk_rbuf *r, zk_dataset_commitment *c) ZK_WARN_UNUSED;
+void zk_dataset_commitment_free(zk_dataset_commitment *c);
+void zk_dataset_private_write(zk_wbuf *w, const zk_dataset_private *p);
+int zk_dataset_private_read(zk_rbuf *r, zk_dataset_private *p) ZK_WARN_UNUSED;
+/* Load from files; errors are prefixed with the path. */
+int zk_dataset_commitment_load(const char *path, zk_dataset_commitment *c) ZK_WARN_UNUSED;
+int zk_dataset_private_load(const char *path, zk_dataset_private *p) ZK_WARN_UNUSED;
+/* Absorb the public commitment (meta + WHIR commitment) into a transcript. */
+void zk_dataset_commitment_absorb(zk_transcript *t, const zk_dataset_commitment *c);
+/* The data value at (row, col) from a private dataset's table (signed). */
+int64_t zk_dataset_private_value(const zk_dataset_private *p, uint32_t row, uint32_t col);
+
+#endif

@@ -1,0 +1,272 @@
+/* Dataset commitment: blinded fixed-point table -> hiding WHIR commitment; .com / .zkd files. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "zkmlops/dataset.h"
+
+#define COM_MAGIC "ZKMLCOM"
+#define ZKD_MAGIC "ZKMLZKD"
+#define FILE_VERSION 1
+#define KIND_DATASET 1
+#define DATASET_FILE_MAX ((size_t)1 << 34)
+
+static unsigned ceil_log2_u64(uint64_t x)
+{
+    unsigned l = 0;
+    while (((uint64_t)1 << l) < x)
+        l++;
+    return l;
+}
+
+int64_t zk_dataset_private_value(const zk_dataset_private *p, uint32_t row, uint32_t col)
+{
+    size_t idx = (size_t)row + ((size_t)col << p->com.meta.log_rows);
+    return gl_to_i64(p->wit.evals[idx]);
+}
+
+static int meta_copy(zk_dataset_meta *dst, const zk_dataset_meta *src)
+{
+    *dst = *src;
+    dst->col_names = calloc(src->n_cols, sizeof(char *));
+    if (!dst->col_names)
+        return -1;
+    for (uint32_t j = 0; j < src->n_cols; j++)
+        if (!(dst->col_names[j] = strdup(src->col_names[j])))
+            return -1;
+    return 0;
+}
+
+int zk_dataset_commit(zk_dataset_private *out, const zk_dataset *ds)
+{
+    memset(out, 0, sizeof *out);
+    const zk_dataset_meta *m = &ds->meta;
+    uint32_t n_vars = m->log_rows + m->log_cols;
+    if (n_vars > ZK_WHIR_MAX_VARS - 1)
+        return zk_set_error(ZK_ERR_RANGE, "dataset too large to commit (2^%u cells)", n_vars);
+    size_t total = (size_t)1 << n_vars;
+    gl_t *evals = malloc(total * sizeof *evals);
+    if (!evals)
+        return zk_set_error(ZK_ERR_NOMEM, "out of memory for a 2^%u table", n_vars);
+    /* Blinding entries: uniform field elements from the OS CSPRNG (rejection sampling). */
+    zk_random_bytes(evals, total * sizeof *evals);
+    for (size_t i = 0; i < total; i++)
+        while (evals[i] >= GL_P)
+            zk_random_bytes(&evals[i], sizeof evals[i]);
+    for (uint32_t i = 0; i < m->n_rows; i++)
+        for (uint32_t j = 0; j < m->n_cols; j++)
+            evals[(size_t)i + ((size_t)j << m->log_rows)] = gl_from_i64(ds->values[(size_t)i * m->n_cols + j]);
+    int st = ZK_OK;
+    zk_whir_params params;
+    if ((st = zk_whir_params_derive(&params, n_vars, 1)) != ZK_OK)
+        goto fail;
+    if (meta_copy(&out->com.meta, m) != 0) {
+        st = zk_set_error(ZK_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    if ((st = zk_whir_commit(&params, evals, NULL, &out->com.whir, &out->wit)) != ZK_OK)
+        goto fail;
+    memset(evals, 0, total * sizeof *evals);
+    free(evals);
+    return ZK_OK;
+fail:
+    memset(evals, 0, total * sizeof *evals);
+    free(evals);
+    zk_dataset_private_free(out);
+    return st;
+}
+
+void zk_dataset_commitment_free(zk_dataset_commitment *c) { zk_dataset_meta_free(&c->meta); }
+
+void zk_dataset_private_free(zk_dataset_private *p)
+{
+    zk_dataset_commitment_free(&p->com);
+    zk_whir_witness_free(&p->wit);
+}
+
+static void write_header(zk_wbuf *w, const char *magic)
+{
+    zk_wbuf_put(w, magic, 8); /* 7 chars + NUL */
+    uint8_t v[4] = {FILE_VERSION & 0xff, FILE_VERSION >> 8, KIND_DATASET & 0xff, KIND_DATASET >> 8};
+    zk_wbuf_put(w, v, 4);
+    zk_wbuf_u32(w, 0);
+}
+
+static int read_header(zk_rbuf *r, const char *magic, const char *what)
+{
+    const uint8_t *m = zk_rbuf_take(r, 8);
+    if (!m)
+        return zk_set_error(ZK_ERR_INPUT, "truncated %s header", what);
+    if (memcmp(m, magic, 8) != 0)
+        return zk_set_error(ZK_ERR_INPUT, "not a zkmlops %s file (bad magic)", what);
+    uint32_t vk = zk_rbuf_u32(r);
+    uint32_t reserved = zk_rbuf_u32(r);
+    if (r->err)
+        return zk_set_error(ZK_ERR_INPUT, "truncated %s header", what);
+    if ((vk & 0xffff) != FILE_VERSION)
+        return zk_set_error(ZK_ERR_INPUT, "unsupported %s format version %u (this build reads %u)",
+                            what, vk & 0xffff, FILE_VERSION);
+    if ((vk >> 16) != KIND_DATASET)
+        return zk_set_error(ZK_ERR_INPUT, "%s holds object kind %u, expected a dataset (%u)", what,
+                            vk >> 16, KIND_DATASET);
+    if (reserved != 0)
+        return zk_set_error(ZK_ERR_INPUT, "%s header: reserved field is not zero", what);
+    return ZK_OK;
+}
+
+static void write_body(zk_wbuf *w, const zk_dataset_commitment *c)
+{
+    const zk_dataset_meta *m = &c->meta;
+    zk_wbuf_u32(w, m->n_rows);
+    zk_wbuf_u32(w, m->n_cols);
+    zk_wbuf_u32(w, m->log_rows);
+    zk_wbuf_u32(w, m->log_cols);
+    zk_wbuf_u32(w, m->scale_bits);
+    for (uint32_t j = 0; j < m->n_cols; j++) {
+        uint32_t l = (uint32_t)strlen(m->col_names[j]);
+        zk_wbuf_u32(w, l);
+        zk_wbuf_put(w, m->col_names[j], l);
+    }
+    zk_whir_commitment_write(w, &c->whir);
+}
+
+static int read_body(zk_rbuf *r, zk_dataset_commitment *c)
+{
+    memset(c, 0, sizeof *c);
+    zk_dataset_meta *m = &c->meta;
+    m->n_rows = zk_rbuf_u32(r);
+    uint32_t n_cols = zk_rbuf_u32(r);
+    m->log_rows = zk_rbuf_u32(r);
+    m->log_cols = zk_rbuf_u32(r);
+    m->scale_bits = zk_rbuf_u32(r);
+    if (r->err)
+        return zk_set_error(ZK_ERR_INPUT, "truncated dataset description");
+    if (m->n_rows == 0 || m->n_rows > ZK_DATASET_MAX_ROWS)
+        return zk_set_error(ZK_ERR_INPUT, "row count %u outside 1..%u", m->n_rows, ZK_DATASET_MAX_ROWS);
+    if (n_cols == 0 || n_cols > ZK_DATASET_MAX_COLS)
+        return zk_set_error(ZK_ERR_INPUT, "column count %u outside 1..%u", n_cols, ZK_DATASET_MAX_COLS);
+    if (m->log_rows != ceil_log2_u64((uint64_t)m->n_rows + ZK_DATASET_MIN_BLIND_ROWS) ||
+        m->log_cols != ceil_log2_u64(n_cols))
+        return zk_set_error(ZK_ERR_INPUT, "table layout 2^%u x 2^%u does not match %u rows x %u columns",
+                            m->log_rows, m->log_cols, m->n_rows, n_cols);
+    if (m->scale_bits > ZK_DATASET_MAX_SCALE_BITS)
+        return zk_set_error(ZK_ERR_INPUT, "scale 2^%u exceeds 2^%u", m->scale_bits, ZK_DATASET_MAX_SCALE_BITS);
+    m->col_names = calloc(n_cols, sizeof(char *));
+    if (!m->col_names)
+        return zk_set_error(ZK_ERR_NOMEM, "out of memory");
+    m->n_cols = n_cols;
+    for (uint32_t j = 0; j < n_cols; j++) {
+        uint32_t l = zk_rbuf_u32(r);
+        if (r->err)
+            return zk_set_error(ZK_ERR_INPUT, "truncated column names");
+        if (l == 0 || l > ZK_DATASET_MAX_NAME)
+            return zk_set_error(ZK_ERR_INPUT, "column %u: name length %u outside 1..%u", j + 1, l,
+                                ZK_DATASET_MAX_NAME);
+        const uint8_t *s = zk_rbuf_take(r, l);
+        if (!s)
+            return zk_set_error(ZK_ERR_INPUT, "truncated column names");
+        if (memchr(s, 0, l))
+            return zk_set_error(ZK_ERR_INPUT, "column %u: NUL byte in name", j + 1);
+        if (!(m->col_names[j] = strndup((const char *)s, l)))
+            return zk_set_error(ZK_ERR_NOMEM, "out of memory");
+    }
+    int st = zk_whir_commitment_read(r, &c->whir);
+    if (st != ZK_OK)
+        return st;
+    if (c->whir.params.n_vars != m->log_rows + m->log_cols || !c->whir.params.hiding)
+        return zk_set_error(ZK_ERR_INPUT, "commitment parameters do not match the table layout "
+                                          "(or are not hiding)");
+    zk_whir_params expect;
+    if (zk_whir_params_derive(&expect, c->whir.params.n_vars, 1) != ZK_OK ||
+        !zk_whir_params_equal(&expect, &c->whir.params))
+        return zk_set_error(ZK_ERR_INPUT, "commitment uses a non-standard WHIR parameter set");
+    return ZK_OK;
+}
+
+void zk_dataset_commitment_write(zk_wbuf *w, const zk_dataset_commitment *c)
+{
+    write_header(w, COM_MAGIC);
+    write_body(w, c);
+}
+
+int zk_dataset_commitment_read(zk_rbuf *r, zk_dataset_commitment *c)
+{
+    memset(c, 0, sizeof *c);
+    int st = read_header(r, COM_MAGIC, "commitment");
+    if (st == ZK_OK)
+        st = read_body(r, c);
+    if (st == ZK_OK && zk_rbuf_left(r) != 0)
+        st = zk_set_error(ZK_ERR_INPUT, "%zu trailing bytes after the commitment", zk_rbuf_left(r));
+    if (st != ZK_OK)
+        zk_dataset_commitment_free(c);
+    return st;
+}
+
+void zk_dataset_private_write(zk_wbuf *w, const zk_dataset_private *p)
+{
+    write_header(w, ZKD_MAGIC);
+    write_body(w, &p->com);
+    zk_whir_witness_write(w, &p->wit);
+}
+
+int zk_dataset_private_read(zk_rbuf *r, zk_dataset_private *p)
+{
+    memset(p, 0, sizeof *p);
+    int st = read_header(r, ZKD_MAGIC, "private dataset");
+    if (st == ZK_OK)
+        st = read_body(r, &p->com);
+    zk_whir_commitment recomputed;
+    if (st == ZK_OK)
+        st = zk_whir_witness_read(r, &p->wit, &recomputed);
+    if (st == ZK_OK && (memcmp(recomputed.root.h, p->com.whir.root.h, ZK_HASH_BYTES) != 0 ||
+                        !zk_whir_params_equal(&recomputed.params, &p->com.whir.params)))
+        st = zk_set_error(ZK_ERR_INPUT, "private data does not match its recorded commitment");
+    if (st == ZK_OK && zk_rbuf_left(r) != 0)
+        st = zk_set_error(ZK_ERR_INPUT, "%zu trailing bytes", zk_rbuf_left(r));
+    if (st != ZK_OK)
+        zk_dataset_private_free(p);
+    return st;
+}
+
+int zk_dataset_commitment_load(const char *path, zk_dataset_commitment *c)
+{
+    uint8_t *data;
+    size_t len;
+    memset(c, 0, sizeof *c);
+    int st = zk_read_file(path, DATASET_FILE_MAX, &data, &len);
+    if (st != ZK_OK)
+        return st;
+    zk_rbuf r;
+    zk_rbuf_init(&r, data, len);
+    st = zk_dataset_commitment_read(&r, c);
+    free(data);
+    return st == ZK_OK ? st : (int)zk_error_prefix((zk_status)st, path);
+}
+
+int zk_dataset_private_load(const char *path, zk_dataset_private *p)
+{
+    uint8_t *data;
+    size_t len;
+    memset(p, 0, sizeof *p);
+    int st = zk_read_file(path, DATASET_FILE_MAX, &data, &len);
+    if (st != ZK_OK)
+        return st;
+    zk_rbuf r;
+    zk_rbuf_init(&r, data, len);
+    st = zk_dataset_private_read(&r, p);
+    memset(data, 0, len);
+    free(data);
+    return st == ZK_OK ? st : (int)zk_error_prefix((zk_status)st, path);
+}
+
+void zk_dataset_commitment_absorb(zk_transcript *t, const zk_dataset_commitment *c)
+{
+    const zk_dataset_meta *m = &c->meta;
+    zk_transcript_absorb_u64(t, "ds-rows", m->n_rows);
+    zk_transcript_absorb_u64(t, "ds-cols", m->n_cols);
+    zk_transcript_absorb_u64(t, "ds-log-rows", m->log_rows);
+    zk_transcript_absorb_u64(t, "ds-log-cols", m->log_cols);
+    zk_transcript_absorb_u64(t, "ds-scale", m->scale_bits);
+    for (uint32_t j = 0; j < m->n_cols; j++)
+        zk_transcript_absorb(t, "ds-col-name", m->col_names[j], strlen(m->col_names[j]));
+    zk_whir_commitment_absorb(t, &c->whir);
+}
