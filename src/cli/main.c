@@ -1,0 +1,112 @@
+/* zkmlops — command-line entry point: `zkmlops <noun> <verb> [options]`. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "zkmlops/status.h"
+
+#define ZKMLOPS_VERSION "0.1.0"
+
+static int quiet = 0;
+static double t_start = 0;
+
+double cli_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void cli_set_quiet(int q) { quiet = q; }
+
+void cli_progress(const char *stage, const char *fmt, ...)
+{
+    if (quiet)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "[%s] ", stage);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, " (%.2f s)\n", cli_now() - t_start);
+    va_end(ap);
+}
+
+int cli_fail(int st)
+{
+    fprintf(stderr, "zkmlops: %s\n", zk_last_error());
+    return zk_exit_code((zk_status)st);
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "zkmlops %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\nTry 'zkmlops %s --help'.\n", cmd);
+    va_end(ap);
+    return 2;
+}
+
+char *cli_sibling_path(const char *path, const char *from_ext, const char *to_ext)
+{
+    size_t n = strlen(path), fe = strlen(from_ext), te = strlen(to_ext);
+    char *out = malloc(n + te + 1);
+    if (!out)
+        return NULL;
+    if (n > fe && strcmp(path + n - fe, from_ext) == 0)
+        n -= fe;
+    memcpy(out, path, n);
+    memcpy(out + n, to_ext, te + 1);
+    return out;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "zkmlops " ZKMLOPS_VERSION " — zero-knowledge proofs for ML operations\n"
+            "(transparent, post-quantum: Goldilocks, SHA-256, WHIR, sumcheck)\n\n"
+            "Usage: zkmlops <command> <verb> [options]\n\n"
+            "Commands:\n"
+            "  data commit DATA.csv -o D.zkd      commit to a CSV dataset (writes D.zkd and D.com)\n"
+            "  stats prove --data D.zkd -o P.zkp --output S.json\n"
+            "                                     prove per-column count, sum, mean, variance\n"
+            "  stats verify --commitment D.com --output S.json P.zkp\n"
+            "                                     check a statistics proof (exit 0 valid, 1 rejected)\n"
+            "  params [--vars N] [--json]         WHIR parameters and bits of security per component\n\n"
+            "Every command accepts --help. Exit codes: 0 success/valid, 1 proof rejected,\n"
+            "2 bad usage or bad input.\n");
+}
+
+int main(int argc, char **argv)
+{
+    t_start = cli_now();
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0)
+            quiet = 1;
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("zkmlops %s\n", ZKMLOPS_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "data") == 0)
+        return cmd_data(argc - 1, argv + 1);
+    if (strcmp(cmd, "stats") == 0)
+        return cmd_stats(argc - 1, argv + 1);
+    if (strcmp(cmd, "params") == 0)
+        return cmd_params(argc - 1, argv + 1);
+    fprintf(stderr, "zkmlops: unknown command '%s'\n\n", cmd);
+    usage(stderr);
+    return 2;
+}
