@@ -36,6 +36,8 @@
 #define ZK_WHIR_MAX_ROUNDS 12
 #define ZK_WHIR_MAX_VARS 30     /* committed polynomial: at most 2^30 evaluations */
 #define ZK_WHIR_MIN_HIDING_VARS 12 /* smaller polynomials are zero-padded up to this */
+#define ZK_WHIR_MAX_QUERIES 1024 /* per query phase (parser bound) */
+#define ZK_WHIR_MAX_CLAIMS 4096  /* per opening */
 
 typedef struct {
     uint32_t n_vars;            /* variables of the committed (unpadded) polynomial f */
