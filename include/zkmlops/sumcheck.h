@@ -39,6 +39,7 @@
 
 #include "zkmlops/buf.h"
 #include "zkmlops/field.h"
+#include "zkmlops/status.h"
 #include "zkmlops/transcript.h"
 
 #define ZK_SC_MAX_TABLES 8
