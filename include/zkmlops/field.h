@@ -41,18 +41,23 @@ typedef struct {
 
 static inline int gl_is_canonical(uint64_t a) { return a < GL_P; }
 
+/* Add, sub and reduce are written branch-free (carry/borrow turned into masks):
+ * on random operands the carries are coin flips, and compiled as branches they
+ * cost a misprediction every other operation (measured: 4x slower gl3_mul).
+ * The one remaining test (result >= p) is almost never true, so predictable. */
 static inline gl_t gl_add(gl_t a, gl_t b)
 {
-    uint64_t s = a + b;
-    if (s < a)
-        return s + GL_EPSILON; /* a + b - p, computed mod 2^64 */
+    uint64_t s;
+    uint64_t carry = (uint64_t)__builtin_add_overflow(a, b, &s);
+    s += (0 - carry) & GL_EPSILON; /* on carry: a + b - p, which is < p */
     return s >= GL_P ? s - GL_P : s;
 }
 
 static inline gl_t gl_sub(gl_t a, gl_t b)
 {
-    uint64_t d = a - b;
-    return a < b ? d - GL_EPSILON : d; /* a - b + p, computed mod 2^64 */
+    uint64_t d;
+    uint64_t borrow = (uint64_t)__builtin_sub_overflow(a, b, &d);
+    return d - ((0 - borrow) & GL_EPSILON); /* on borrow: a - b + p, computed mod 2^64 */
 }
 
 static inline gl_t gl_neg(gl_t a) { return a == 0 ? 0 : GL_P - a; }
@@ -63,13 +68,13 @@ static inline gl_t gl_reduce128(unsigned __int128 x)
     uint64_t lo = (uint64_t)x;
     uint64_t hi = (uint64_t)(x >> 64);
     uint64_t hi_hi = hi >> 32, hi_lo = hi & GL_EPSILON;
-    uint64_t t0 = lo - hi_hi; /* lo - hi_hi * 2^96 */
-    if (lo < hi_hi)
-        t0 -= GL_EPSILON;
+    uint64_t t0; /* lo - hi_hi * 2^96 */
+    uint64_t borrow = (uint64_t)__builtin_sub_overflow(lo, hi_hi, &t0);
+    t0 -= (0 - borrow) & GL_EPSILON;  /* wrapped: add p = subtract 2^32 - 1 mod 2^64 */
     uint64_t t1 = hi_lo * GL_EPSILON; /* hi_lo * 2^64 */
-    uint64_t t2 = t0 + t1;
-    if (t2 < t1)
-        t2 += GL_EPSILON;
+    uint64_t t2;
+    uint64_t carry = (uint64_t)__builtin_add_overflow(t0, t1, &t2);
+    t2 += (0 - carry) & GL_EPSILON; /* wrapped: 2^64 = 2^32 - 1; cannot overflow again */
     return t2 >= GL_P ? t2 - GL_P : t2;
 }
 

@@ -52,40 +52,6 @@
 
 _Static_assert(sizeof(gl3_t) == 3 * sizeof(gl_t), "gl3_t must be three packed gl_t");
 
-/* ---------------- branch-free canonical arithmetic ---------------- */
-
-NTT_ALWAYS_INLINE gl_t bf_add(gl_t a, gl_t b)
-{
-    uint64_t s;
-    uint64_t c = (uint64_t)__builtin_add_overflow(a, b, &s);
-    s += (0 - c) & GL_EPSILON; /* on carry, a + b - p < p */
-    uint64_t t;
-    uint64_t lt = (uint64_t)__builtin_sub_overflow(s, GL_P, &t);
-    return lt ? s : t;
-}
-
-NTT_ALWAYS_INLINE gl_t bf_sub(gl_t a, gl_t b)
-{
-    uint64_t d;
-    uint64_t br = (uint64_t)__builtin_sub_overflow(a, b, &d);
-    return d - ((0 - br) & GL_EPSILON); /* on borrow, a - b + p */
-}
-
-NTT_ALWAYS_INLINE gl_t bf_mul(gl_t a, gl_t b)
-{
-    unsigned __int128 x = (unsigned __int128)a * b;
-    uint64_t lo = (uint64_t)x, hi = (uint64_t)(x >> 64);
-    uint64_t hi_hi = hi >> 32, hi_lo = hi & GL_EPSILON;
-    uint64_t t0;
-    uint64_t br = (uint64_t)__builtin_sub_overflow(lo, hi_hi, &t0);
-    t0 -= (0 - br) & GL_EPSILON;
-    uint64_t t1 = hi_lo * GL_EPSILON;
-    uint64_t t2;
-    uint64_t c = (uint64_t)__builtin_add_overflow(t0, t1, &t2);
-    t2 += (0 - c) & GL_EPSILON;
-    return t2 >= GL_P ? t2 - GL_P : t2;
-}
-
 /* Bit reversal of the low `bits` bits of x (bits <= 32). */
 static inline size_t bit_rev(size_t x, unsigned bits)
 {
@@ -132,7 +98,7 @@ static const gl_t *stage_table(int inv)
     t[0] = 0;
     t[top] = 1;
     for (size_t j = 1; j < top; j++)
-        t[top + j] = bf_mul(t[top + j - 1], w);
+        t[top + j] = gl_mul(t[top + j - 1], w);
     for (size_t h = top / 2; h >= 1; h /= 2)
         for (size_t j = 0; j < h; j++)
             t[h + j] = t[2 * h + 2 * j];
@@ -150,7 +116,7 @@ static void fill_powers(gl_t *out, size_t len, gl_t base, gl_t start)
     gl_t x = start;
     for (size_t i = 0; i < len; i++) {
         out[i] = x;
-        x = bf_mul(x, base);
+        x = gl_mul(x, base);
     }
 }
 
@@ -212,15 +178,15 @@ NTT_ALWAYS_INLINE void leaf_dif_w(gl_t *a, unsigned log_m, const gl_t *tw, const
             gl_t *x = a + g * w, *y = a + (g + h) * w;
             for (unsigned c = 0; c < w; c++) {
                 gl_t u = x[c], v = y[c];
-                x[c] = bf_add(u, v);
-                y[c] = bf_sub(u, v);
+                x[c] = gl_add(u, v);
+                y[c] = gl_sub(u, v);
             }
             for (size_t j = 1; j < h; j++) {
                 gl_t t = tw[h + j];
                 for (unsigned c = 0; c < w; c++) {
                     gl_t u = x[j * w + c], v = y[j * w + c];
-                    x[j * w + c] = bf_add(u, v);
-                    y[j * w + c] = bf_mul(bf_sub(u, v), t);
+                    x[j * w + c] = gl_add(u, v);
+                    y[j * w + c] = gl_mul(gl_sub(u, v), t);
                 }
             }
         }
@@ -248,15 +214,15 @@ static void col_dif(gl_t *a, size_t stride, size_t seg, unsigned log_rows, const
                 if (j == 0) {
                     for (size_t c = 0; c < seg; c++) {
                         gl_t u = x[c], v = y[c];
-                        x[c] = bf_add(u, v);
-                        y[c] = bf_sub(u, v);
+                        x[c] = gl_add(u, v);
+                        y[c] = gl_sub(u, v);
                     }
                 } else {
                     gl_t t = tw[h + j];
                     for (size_t c = 0; c < seg; c++) {
                         gl_t u = x[c], v = y[c];
-                        x[c] = bf_add(u, v);
-                        y[c] = bf_mul(bf_sub(u, v), t);
+                        x[c] = gl_add(u, v);
+                        y[c] = gl_mul(gl_sub(u, v), t);
                     }
                 }
             }
@@ -271,9 +237,9 @@ NTT_ALWAYS_INLINE void twiddle_row_w(gl_t *dst, const gl_t *src, size_t k1, size
     uint64_t mask = ((uint64_t)1 << log_lo) - 1;
     uint64_t e = (uint64_t)k1 * i0;
     for (size_t i = i0; i < i1; i++, e += k1) {
-        gl_t t = bf_mul(hi[e >> log_lo], lo[e & mask]);
+        gl_t t = gl_mul(hi[e >> log_lo], lo[e & mask]);
         for (unsigned c = 0; c < w; c++)
-            dst[i * w + c] = bf_mul(src[i * w + c], t);
+            dst[i * w + c] = gl_mul(src[i * w + c], t);
     }
 }
 
@@ -420,7 +386,7 @@ static void dif_core(gl_t *a, unsigned log_n, int inv, int scale, unsigned w, in
 static void scale_all(gl_t *a, size_t len, gl_t s)
 {
     for (size_t i = 0; i < len; i++)
-        a[i] = bf_mul(a[i], s);
+        a[i] = gl_mul(a[i], s);
 }
 
 static int ntt_any(gl_t *a, unsigned log_n, int inv, unsigned w)
