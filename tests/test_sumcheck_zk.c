@@ -375,7 +375,7 @@ static void test_zk_tamper_every_bit(void **state)
  * Hence, for uniform a, M(f, a) is uniform on A whatever f is: the fibres of
  * the affine map are cosets of the same kernel. In the interactive protocol
  * r_i is chosen after s_i, but s_i's free coefficients use only a_{i,k},
- * fresh in round i, so the argument applies round by round (Libra Thm 4.1).
+ * fresh in round i, so the argument applies round by round (Libra, section 4.1).
  *
  * The test makes (1)+(2) concrete: it proves with witness f1 and a random
  * mask a1, then SOLVES for a mask a2 such that (f2, a2) gives the same

@@ -100,7 +100,7 @@ int zk_sumcheck_verify(size_t n_vars, unsigned degree, gl3_t claim, zk_transcrip
  *   coefficient of g_i; a = c0 + c1 x + c2 x^2 as in field.h),
  * sends G = sum_b g(b), the verifier draws rho, and sumcheck runs on
  * f + rho*g. Every round polynomial is then uniformly distributed given the
- * claim and the previous messages (Libra, Thm 4.1); the final value g(r) is
+ * claim and the previous messages (Libra, section 4.1); the final value g(r) is
  * opened from the mask commitment as a linear form over coeffs. */
 typedef struct {
     size_t n_vars;

@@ -237,8 +237,10 @@ static void sc_round_plan(sc_round_ctx *rc)
  * the coefficients: out[X] = s(X). Terms with only base-field factors are
  * multiplied and accumulated in F_p (1 base multiplication per extra factor);
  * mixed terms cost one base-by-extension product for the base part.
+ * With skip_one, X = 1 is not computed (out[1] is left zero): the caller
+ * knows s(1) = claim - s(0) for its own running claim.
  */
-static void sc_round_evals(const sc_round_ctx *rc, size_t half, gl3_t *out)
+static void sc_round_evals(const sc_round_ctx *rc, size_t half, int skip_one, gl3_t *out)
 {
     const zk_sc_instance *inst = rc->inst;
     const unsigned deg = rc->deg, n_terms = (unsigned)inst->n_terms;
@@ -280,6 +282,8 @@ static void sc_round_evals(const sc_round_ctx *rc, size_t half, gl3_t *out)
             for (unsigned t = 0; t < n_terms; t++) {
                 const sc_term_plan *pl = &rc->plan[t];
                 for (unsigned x = 0; x <= deg; x++) {
+                    if (x == 1 && skip_one)
+                        continue;
                     gl_t pb = 1;
                     if (pl->nb) {
                         pb = vb[pl->b[0]][x];
@@ -372,13 +376,20 @@ static int sc_prove_rounds(const zk_sc_instance *inst, sc_mask_state *ms, zk_tra
         rc.ext[j] = inst->ext[j];
     }
     gl3_t ys[ZK_SC_MAX_DEGREE + 1], coeffs[ZK_SC_MAX_DEGREE + 1], gc[ZK_SC_MAX_DEGREE + 1];
+    gl3_t coeffs_f[ZK_SC_MAX_DEGREE + 1];
+    gl3_t claim_f = gl3_zero(); /* the prover's own running claim for f, from round 2 on */
     for (size_t i = 0; i < n; i++) {
         size_t half = (size_t)1 << (n - 1 - i);
         sc_round_plan(&rc);
-        sc_round_evals(&rc, half, ys);
-        sc_interpolate(coeffs, ys, df);
-        for (unsigned k = df + 1; k <= D; k++)
-            coeffs[k] = gl3_zero();
+        /* Round 1 computes every point (cheap base-field products, and it does
+         * not trust the caller's claim); later rounds derive s(1) = claim_f - s(0),
+         * saving one of the d+1 product evaluations in the extension field. */
+        sc_round_evals(&rc, half, i > 0, ys);
+        if (i > 0)
+            ys[1] = gl3_sub(claim_f, ys[0]);
+        sc_interpolate(coeffs_f, ys, df);
+        for (unsigned k = 0; k <= D; k++)
+            coeffs[k] = k <= df ? coeffs_f[k] : gl3_zero();
         if (ms) {
             libra_round_coeffs(gc, ms, i);
             for (unsigned k = 0; k <= D; k++)
@@ -388,6 +399,7 @@ static int sc_prove_rounds(const zk_sc_instance *inst, sc_mask_state *ms, zk_tra
         zk_transcript_absorb_gl3(t, "sc-round", coeffs, D + 1);
         gl3_t r = zk_transcript_challenge_gl3(t, "sc-challenge");
         r_out[i] = r;
+        claim_f = sc_poly_eval(coeffs_f, df, r);
         if (ms)
             ms->prefix = gl3_add(ms->prefix, libra_gi_eval(ms->m, i, r));
         /* Fold into the ping-pong scratch: round 0 -> A, then B, A, B, ... */
