@@ -194,7 +194,7 @@ static int zk_verify_full(const zk_sc_instance *in, gl3_t claim, const zk_libra_
     zk_transcript_init(&t, PROTO);
     zk_rbuf rb;
     zk_rbuf_init(&rb, p, len);
-    gl3_t r[MAXV], evals[ZK_SC_MAX_TABLES], fin, rho;
+    gl3_t r[MAXV], evals[ZK_SC_MAX_TABLES], fin = gl3_zero(), rho = gl3_zero();
     if (zk_sumcheck_verify_zk(in->n_vars, m->degree, claim, &t, &rb, r, &fin, &rho) != ZK_OK)
         return 0;
     if (zk_rbuf_left(&rb) != 0)
@@ -288,7 +288,7 @@ static void test_zk_completeness_and_exact_rounds(void **state)
             assert_int_equal(zk_libra_mask_init(&m, n, D), ZK_OK);
             gl3_t claim = zk_sc_sum_bruteforce(&ri.inst);
             zk_wbuf w;
-            gl3_t r[MAXV], rv[MAXV], evals[ZK_SC_MAX_TABLES], te[ZK_SC_MAX_TABLES], g_r, rho;
+            gl3_t r[MAXV], rv[MAXV], evals[ZK_SC_MAX_TABLES], te[ZK_SC_MAX_TABLES], g_r, rho = gl3_zero();
             zk_prove(&ri.inst, claim, &m, &w, r, evals, &g_r);
             assert_int_equal(w.len, 24 + n * (D + 1) * 24);
             assert_true(zk_verify_full(&ri.inst, claim, &m, w.data, w.len, rv, &rho));
@@ -447,7 +447,7 @@ static void test_zk_simulation_algebraic(void **state)
         assert_int_equal(zk_libra_mask_init(&a2, n, D), ZK_OK);
 
         zk_wbuf w1, w2;
-        gl3_t r[MAXV], r2[MAXV], ev[ZK_SC_MAX_TABLES], g_r, rho, G;
+        gl3_t r[MAXV], r2[MAXV], ev[ZK_SC_MAX_TABLES], g_r, rho = gl3_zero(), G;
         zk_prove(&f1.inst, claim, &a1, &w1, r, ev, &g_r);
         assert_true(zk_verify_full(&f1.inst, claim, &a1, w1.data, w1.len, NULL, &rho));
         gl3_t msg[MAXV][ZK_SC_MAX_DEGREE + 1], s1[MAXV][ZK_SC_MAX_DEGREE + 1], s2[MAXV][ZK_SC_MAX_DEGREE + 1];
