@@ -3,7 +3,9 @@
  * inverse round trips; extension-field NTT vs component-wise base NTTs;
  * Reed–Solomon encoding vs direct evaluation. Sizes cover both sides of the
  * implementation's internal thresholds: leaf kernel up to 2^12, bit-reversal
- * tiles from 2^8, OpenMP from 2^14, four-step above 2^12. */
+ * tiles from 2^8, OpenMP from 2^14, four-step above 2^12, in-register AVX-512
+ * stages from 2^4. The whole suite runs twice: default kernels, then the
+ * portable ones (ZKM_NTT_PORTABLE=1). */
 #include "testutil.h"
 
 #include <string.h>
@@ -360,5 +362,11 @@ int main(void)
         cmocka_unit_test(test_inverse_direct),      cmocka_unit_test(test_gl3_componentwise),
         cmocka_unit_test(test_rs_encode),           cmocka_unit_test(test_rs_encode_gl3),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    /* every test twice: with the default kernels (AVX-512 where the CPU has
+     * it), then with the portable kernels forced (see ntt.h) */
+    unsetenv("ZKM_NTT_PORTABLE");
+    int rc = cmocka_run_group_tests_name("ntt (default kernels)", tests, NULL, NULL);
+    setenv("ZKM_NTT_PORTABLE", "1", 1);
+    rc |= cmocka_run_group_tests_name("ntt (portable kernels)", tests, NULL, NULL);
+    return rc;
 }

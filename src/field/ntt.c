@@ -37,6 +37,13 @@
 
 #include "zkmlops/status.h"
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#define NTT_HAVE_AVX512 1
+#include <immintrin.h>
+#else
+#define NTT_HAVE_AVX512 0
+#endif
+
 /* Transforms of at most 2^NTT_LEAF_LOG points run as one in-cache DIF. */
 #define NTT_LEAF_LOG 12u
 /* Four-step sub-transforms never exceed 2^16 points (log_n <= 32). */
@@ -45,8 +52,13 @@
 #define NTT_PAR_LOG 14u
 /* Bit reversal works on 2^BR_B x 2^BR_B tiles. */
 #define BR_B 3u
+_Static_assert(BR_B == 3, "the AVX-512 bit reversal assumes 8 x 8 tiles");
 /* Target bytes of one column block in the four-step column pass (L2-sized). */
-#define COL_BLOCK_BYTES (256u * 1024u)
+#define COL_BLOCK_BYTES (512u * 1024u)
+/* Minimum contiguous bytes per row of a column block (prefetch / TLB friendly). */
+#define COL_SEG_BYTES 512u
+/* Column sub-blocks this small finish all their stages at once (L1-sized). */
+#define COL_L1_BYTES (32u * 1024u)
 
 #define NTT_ALWAYS_INLINE static inline __attribute__((always_inline))
 
@@ -74,7 +86,7 @@ static _Atomic(gl_t *) g_stage[2];
 /* Four-step twiddles for n = 2^log_n: w_n^e = hi[e >> log_lo] * lo[e & (2^log_lo - 1)].
  * lo[0] forward, lo[1] inverse, lo[2] inverse times 1/n; hi[0] forward, hi[1] inverse. */
 typedef struct {
-    unsigned log_lo;
+    unsigned log_n, log_lo;
     const gl_t *lo[3];
     const gl_t *hi[2];
     gl_t mem[]; /* storage for the arrays above */
@@ -130,6 +142,7 @@ static const step_tw *step_table(unsigned log_n)
     s = malloc(sizeof *s + (3 * nlo + 2 * nhi) * sizeof(gl_t));
     if (!s)
         return NULL;
+    s->log_n = log_n;
     s->log_lo = log_lo;
     gl_t *lo0 = s->mem, *lo1 = lo0 + nlo, *lo2 = lo1 + nlo, *hi0 = lo2 + nlo, *hi1 = hi0 + nhi;
     gl_t w = gl_root_of_unity(log_n), wi = gl_inv(w);
@@ -167,13 +180,12 @@ static int ensure_tables(unsigned log_n, int inv)
     return 0;
 }
 
-/* ---------------- kernels (w = element width in gl_t: 1 or 3) ---------------- */
+/* ---------------- portable kernels (w = element width in gl_t: 1 or 3) ---------------- */
 
-/* Radix-2 DIF on m = 2^log_m contiguous elements; bit-reversed output. */
-NTT_ALWAYS_INLINE void leaf_dif_w(gl_t *a, unsigned log_m, const gl_t *tw, const unsigned w)
+/* Radix-2 DIF stages h = h_top, h_top/2, ..., 1 on m contiguous elements. */
+NTT_ALWAYS_INLINE void dif_stages_w(gl_t *a, size_t m, size_t h_top, const gl_t *tw, const unsigned w)
 {
-    size_t m = (size_t)1 << log_m;
-    for (size_t h = m >> 1; h >= 1; h >>= 1) {
+    for (size_t h = h_top; h >= 1; h >>= 1) {
         for (size_t g = 0; g < m; g += 2 * h) {
             gl_t *x = a + g * w, *y = a + (g + h) * w;
             for (unsigned c = 0; c < w; c++) {
@@ -193,18 +205,20 @@ NTT_ALWAYS_INLINE void leaf_dif_w(gl_t *a, unsigned log_m, const gl_t *tw, const
     }
 }
 
-static void leaf_dif(gl_t *a, unsigned log_m, const gl_t *tw, unsigned w)
+/* Full DIF on m = 2^log_m contiguous elements; bit-reversed output. */
+static void leaf_dif_port(gl_t *a, unsigned log_m, const gl_t *tw, unsigned w)
 {
+    size_t m = (size_t)1 << log_m;
     if (w == 1)
-        leaf_dif_w(a, log_m, tw, 1);
+        dif_stages_w(a, m, m >> 1, tw, 1);
     else
-        leaf_dif_w(a, log_m, tw, 3);
+        dif_stages_w(a, m, m >> 1, tw, 3);
 }
 
 /* Radix-2 DIF down the columns of a block: 2^log_rows rows, each a segment of
  * `seg` gl_t at distance `stride` gl_t; every column transformed independently
  * (rows end up in bit-reversed order). */
-static void col_dif(gl_t *a, size_t stride, size_t seg, unsigned log_rows, const gl_t *tw)
+static void col_dif_port(gl_t *a, size_t stride, size_t seg, unsigned log_rows, const gl_t *tw)
 {
     size_t rows = (size_t)1 << log_rows;
     for (size_t h = rows >> 1; h >= 1; h >>= 1) {
@@ -230,10 +244,25 @@ static void col_dif(gl_t *a, size_t stride, size_t seg, unsigned log_rows, const
     }
 }
 
-/* dst[i] = src[i] * w_n^(k1 i) (times 1/n if lo is the scaled table), for i in [i0, i1). */
-NTT_ALWAYS_INLINE void twiddle_row_w(gl_t *dst, const gl_t *src, size_t k1, size_t i0, size_t i1,
-                                     const gl_t *lo, const gl_t *hi, unsigned log_lo, const unsigned w)
+/* One DIF stage on a column block of 2h rows: rows j and j + h, twiddle w_{2h}^j. */
+static void col_stage_port(gl_t *a, size_t stride, size_t seg, size_t h, const gl_t *tw)
 {
+    for (size_t j = 0; j < h; j++) {
+        gl_t *x = a + j * stride, *y = a + (j + h) * stride;
+        gl_t t = tw[h + j];
+        for (size_t c = 0; c < seg; c++) {
+            gl_t u = x[c], v = y[c];
+            x[c] = gl_add(u, v);
+            y[c] = j == 0 ? gl_sub(u, v) : gl_mul(gl_sub(u, v), t);
+        }
+    }
+}
+
+/* dst[i] = src[i] * w_n^(k1 i) (times 1/n if lo is the scaled table), i in [i0, i1). */
+NTT_ALWAYS_INLINE void twiddle_row_w(gl_t *dst, const gl_t *src, size_t k1, size_t i0, size_t i1,
+                                     const step_tw *st, const gl_t *lo, const gl_t *hi, const unsigned w)
+{
+    unsigned log_lo = st->log_lo;
     uint64_t mask = ((uint64_t)1 << log_lo) - 1;
     uint64_t e = (uint64_t)k1 * i0;
     for (size_t i = i0; i < i1; i++, e += k1) {
@@ -243,13 +272,354 @@ NTT_ALWAYS_INLINE void twiddle_row_w(gl_t *dst, const gl_t *src, size_t k1, size
     }
 }
 
-static void twiddle_row(gl_t *dst, const gl_t *src, size_t k1, size_t i0, size_t i1, const gl_t *lo,
-                        const gl_t *hi, unsigned log_lo, unsigned w)
+static void twiddle_row_port(gl_t *dst, const gl_t *src, size_t k1, size_t i0, size_t i1, const step_tw *st,
+                             const gl_t *lo, const gl_t *hi, unsigned w)
 {
     if (w == 1)
-        twiddle_row_w(dst, src, k1, i0, i1, lo, hi, log_lo, 1);
+        twiddle_row_w(dst, src, k1, i0, i1, st, lo, hi, 1);
     else
-        twiddle_row_w(dst, src, k1, i0, i1, lo, hi, log_lo, 3);
+        twiddle_row_w(dst, src, k1, i0, i1, st, lo, hi, 3);
+}
+
+/* ---------------- AVX-512 kernels ----------------
+ * Eight Goldilocks lanes per __m512i. The 64x64 -> 128-bit product is built
+ * from four 32x32 -> 64-bit vpmuludq products; the reduction is the scalar one
+ * (2^64 = 2^32 - 1, 2^96 = -1) with carries and borrows as lane masks. Results
+ * are bit-identical to the portable kernels (both canonical), which the tests
+ * check by running every case on both paths. */
+#if NTT_HAVE_AVX512
+#define V_INLINE static inline __attribute__((always_inline, target("avx512f")))
+#define V_KERNEL static __attribute__((target("avx512f")))
+
+V_INLINE __m512i v_set1(uint64_t x) { return _mm512_set1_epi64((long long)x); }
+
+/* a + b for canonical a, b: a - (p - b), plus p if that borrowed. */
+V_INLINE __m512i v_add(__m512i a, __m512i b)
+{
+    const __m512i p = v_set1(GL_P);
+    __m512i nb = _mm512_sub_epi64(p, b);
+    __m512i d = _mm512_sub_epi64(a, nb);
+    return _mm512_mask_add_epi64(d, _mm512_cmplt_epu64_mask(a, nb), d, p);
+}
+
+V_INLINE __m512i v_sub(__m512i a, __m512i b)
+{
+    __m512i d = _mm512_sub_epi64(a, b);
+    return _mm512_mask_add_epi64(d, _mm512_cmplt_epu64_mask(a, b), d, v_set1(GL_P));
+}
+
+V_INLINE __m512i v_mul(__m512i a, __m512i b)
+{
+    const __m512i m32 = v_set1(0xFFFFFFFFULL), eps = v_set1(GL_EPSILON), p = v_set1(GL_P);
+    __m512i ah = _mm512_srli_epi64(a, 32), bh = _mm512_srli_epi64(b, 32);
+    __m512i ll = _mm512_mul_epu32(a, b), lh = _mm512_mul_epu32(a, bh);
+    __m512i hl = _mm512_mul_epu32(ah, b), hh = _mm512_mul_epu32(ah, bh);
+    __m512i mid = _mm512_add_epi64(lh, _mm512_srli_epi64(ll, 32));     /* < 2^64 */
+    __m512i mid2 = _mm512_add_epi64(hl, _mm512_and_si512(mid, m32));   /* < 2^64 */
+    __m512i lo = _mm512_or_si512(_mm512_slli_epi64(mid2, 32), _mm512_and_si512(ll, m32));
+    __m512i hi = _mm512_add_epi64(hh, _mm512_add_epi64(_mm512_srli_epi64(mid, 32), _mm512_srli_epi64(mid2, 32)));
+    /* reduce hi * 2^64 + lo */
+    __m512i hi_hi = _mm512_srli_epi64(hi, 32), hi_lo = _mm512_and_si512(hi, m32);
+    __m512i t0 = _mm512_sub_epi64(lo, hi_hi);
+    t0 = _mm512_mask_sub_epi64(t0, _mm512_cmplt_epu64_mask(lo, hi_hi), t0, eps);
+    __m512i t1 = _mm512_sub_epi64(_mm512_slli_epi64(hi_lo, 32), hi_lo); /* hi_lo * (2^32 - 1) */
+    __m512i t2 = _mm512_add_epi64(t0, t1);
+    t2 = _mm512_mask_add_epi64(t2, _mm512_cmplt_epu64_mask(t2, t1), t2, eps);
+    return _mm512_mask_sub_epi64(t2, _mm512_cmpge_epu64_mask(t2, p), t2, p);
+}
+
+V_INLINE __m512i v_load(const gl_t *p) { return _mm512_loadu_si512((const void *)p); }
+V_INLINE void v_store(gl_t *p, __m512i v) { _mm512_storeu_si512((void *)p, v); }
+
+/* DIF butterfly on 8 lanes: (x, y) <- (x + y, (x - y) t). */
+V_INLINE void v_bfly(gl_t *x, gl_t *y, __m512i t)
+{
+    __m512i u = v_load(x), v = v_load(y);
+    v_store(x, v_add(u, v));
+    v_store(y, v_mul(v_sub(u, v), t));
+}
+
+V_INLINE void v_bfly_notw(gl_t *x, gl_t *y)
+{
+    __m512i u = v_load(x), v = v_load(y);
+    v_store(x, v_add(u, v));
+    v_store(y, v_sub(u, v));
+}
+
+/* Spread 8 per-element twiddles over the 24 lanes of 8 gl3 elements. */
+V_INLINE void v_expand3(__m512i t, __m512i out[3])
+{
+    out[0] = _mm512_permutexvar_epi64(_mm512_set_epi64(2, 2, 1, 1, 1, 0, 0, 0), t);
+    out[1] = _mm512_permutexvar_epi64(_mm512_set_epi64(5, 4, 4, 4, 3, 3, 3, 2), t);
+    out[2] = _mm512_permutexvar_epi64(_mm512_set_epi64(7, 7, 7, 6, 6, 6, 5, 5), t);
+}
+
+/* The last three DIF stages (h = 4, 2, 1) of a base-field block of 16 elements, in registers. */
+V_INLINE void v_last3(gl_t *a, __m512i t4, __m512i t2)
+{
+    __m512i v0 = v_load(a), v1 = v_load(a + 8);
+    /* h = 4: pairs (i, i + 4) within each 8-element half */
+    __m512i x = _mm512_shuffle_i64x2(v0, v1, 0x44), y = _mm512_shuffle_i64x2(v0, v1, 0xEE);
+    __m512i xs = v_add(x, y), ys = v_mul(v_sub(x, y), t4);
+    v0 = _mm512_shuffle_i64x2(xs, ys, 0x44);
+    v1 = _mm512_shuffle_i64x2(xs, ys, 0xEE);
+    /* h = 2 */
+    x = _mm512_permutex2var_epi64(v0, _mm512_set_epi64(13, 12, 9, 8, 5, 4, 1, 0), v1);
+    y = _mm512_permutex2var_epi64(v0, _mm512_set_epi64(15, 14, 11, 10, 7, 6, 3, 2), v1);
+    xs = v_add(x, y);
+    ys = v_mul(v_sub(x, y), t2);
+    v0 = _mm512_permutex2var_epi64(xs, _mm512_set_epi64(11, 10, 3, 2, 9, 8, 1, 0), ys);
+    v1 = _mm512_permutex2var_epi64(xs, _mm512_set_epi64(15, 14, 7, 6, 13, 12, 5, 4), ys);
+    /* h = 1 (twiddle 1) */
+    x = _mm512_permutex2var_epi64(v0, _mm512_set_epi64(14, 12, 10, 8, 6, 4, 2, 0), v1);
+    y = _mm512_permutex2var_epi64(v0, _mm512_set_epi64(15, 13, 11, 9, 7, 5, 3, 1), v1);
+    xs = v_add(x, y);
+    ys = v_sub(x, y);
+    v_store(a, _mm512_permutex2var_epi64(xs, _mm512_set_epi64(11, 3, 10, 2, 9, 1, 8, 0), ys));
+    v_store(a + 8, _mm512_permutex2var_epi64(xs, _mm512_set_epi64(15, 7, 14, 6, 13, 5, 12, 4), ys));
+}
+
+V_KERNEL void leaf_dif_avx512(gl_t *a, unsigned log_m, const gl_t *tw, unsigned w)
+{
+    size_t m = (size_t)1 << log_m;
+    if (m < 16) {
+        leaf_dif_port(a, log_m, tw, w);
+        return;
+    }
+    size_t h = m >> 1;
+    for (; h >= 8; h >>= 1) {
+        for (size_t g = 0; g < m; g += 2 * h) {
+            gl_t *x = a + g * w, *y = a + (g + h) * w;
+            for (size_t j = 0; j < h; j += 8) {
+                __m512i t = v_load(tw + h + j);
+                if (w == 1) {
+                    v_bfly(x + j, y + j, t);
+                } else {
+                    __m512i t3[3];
+                    v_expand3(t, t3);
+                    for (unsigned q = 0; q < 3; q++)
+                        v_bfly(x + 3 * j + 8 * q, y + 3 * j + 8 * q, t3[q]);
+                }
+            }
+        }
+    }
+    if (w == 1) {
+        __m512i t4 = _mm512_broadcast_i64x4(_mm256_loadu_si256((const void *)(tw + 4)));
+        __m512i t2 = _mm512_set_epi64((long long)tw[3], (long long)tw[2], (long long)tw[3], (long long)tw[2],
+                                      (long long)tw[3], (long long)tw[2], (long long)tw[3], (long long)tw[2]);
+        for (size_t g = 0; g < m; g += 16)
+            v_last3(a + g, t4, t2);
+    } else {
+        dif_stages_w(a, m, 4, tw, 3);
+    }
+}
+
+V_KERNEL void col_dif_avx512(gl_t *a, size_t stride, size_t seg, unsigned log_rows, const gl_t *tw)
+{
+    size_t rows = (size_t)1 << log_rows;
+    for (size_t h = rows >> 1; h >= 1; h >>= 1) {
+        for (size_t g = 0; g < rows; g += 2 * h) {
+            for (size_t j = 0; j < h; j++) {
+                gl_t *x = a + (g + j) * stride, *y = a + (g + j + h) * stride;
+                if (j == 0) {
+                    for (size_t c = 0; c < seg; c += 8)
+                        v_bfly_notw(x + c, y + c);
+                } else {
+                    __m512i t = v_set1(tw[h + j]);
+                    for (size_t c = 0; c < seg; c += 8)
+                        v_bfly(x + c, y + c, t);
+                }
+            }
+        }
+    }
+}
+
+V_KERNEL void col_stage_avx512(gl_t *a, size_t stride, size_t seg, size_t h, const gl_t *tw)
+{
+    for (size_t c = 0; c < seg; c += 8)
+        v_bfly_notw(a + c, a + h * stride + c);
+    for (size_t j = 1; j < h; j++) {
+        gl_t *x = a + j * stride, *y = a + (j + h) * stride;
+        __m512i t = v_set1(tw[h + j]);
+        for (size_t c = 0; c < seg; c += 8)
+            v_bfly(x + c, y + c, t);
+    }
+}
+
+/* As twiddle_row_port. Four running vectors hold the twiddles of 32
+ * consecutive elements and advance by w_n^(32 k1) (lo_u: the unscaled table). */
+V_KERNEL void twiddle_row_avx512(gl_t *dst, const gl_t *src, size_t k1, size_t i0, size_t i1,
+                                 const step_tw *st, const gl_t *lo, const gl_t *lo_u, const gl_t *hi, unsigned w)
+{
+    if (i1 - i0 < 32) {
+        twiddle_row_port(dst, src, k1, i0, i1, st, lo, hi, w);
+        return;
+    }
+    unsigned log_lo = st->log_lo;
+    uint64_t mask = ((uint64_t)1 << log_lo) - 1, nmask = ((uint64_t)1 << st->log_n) - 1;
+    gl_t init[32];
+    uint64_t e = ((uint64_t)k1 * i0) & nmask;
+    for (unsigned q = 0; q < 32; q++, e = (e + k1) & nmask)
+        init[q] = gl_mul(hi[e >> log_lo], lo[e & mask]);
+    uint64_t e32 = ((uint64_t)k1 * 32) & nmask;
+    const __m512i step = v_set1(gl_mul(hi[e32 >> log_lo], lo_u[e32 & mask]));
+    __m512i t[4];
+    for (unsigned q = 0; q < 4; q++)
+        t[q] = v_load(init + 8 * q);
+    size_t i = i0;
+    for (; i + 32 <= i1; i += 32) {
+        for (unsigned q = 0; q < 4; q++) {
+            size_t b = i + 8 * q;
+            if (w == 1) {
+                v_store(dst + b, v_mul(v_load(src + b), t[q]));
+            } else {
+                __m512i t3[3];
+                v_expand3(t[q], t3);
+                for (unsigned r = 0; r < 3; r++)
+                    v_store(dst + 3 * b + 8 * r, v_mul(v_load(src + 3 * b + 8 * r), t3[r]));
+            }
+            t[q] = v_mul(t[q], step);
+        }
+    }
+    if (i < i1)
+        twiddle_row_port(dst, src, k1, i, i1, st, lo, hi, w);
+}
+
+/* 8 x 8 transpose of 64-bit lanes: out[x] lane y = in[y] lane x. */
+V_INLINE void v_transpose8(__m512i r[8])
+{
+    __m512i s[8], u[8];
+    for (int i = 0; i < 8; i += 2) {
+        s[i] = _mm512_unpacklo_epi64(r[i], r[i + 1]);     /* r_i[0] r_i+1[0] r_i[2] r_i+1[2] ... */
+        s[i + 1] = _mm512_unpackhi_epi64(r[i], r[i + 1]); /* r_i[1] r_i+1[1] r_i[3] r_i+1[3] ... */
+    }
+    const __m512i lo2 = _mm512_set_epi64(13, 12, 5, 4, 9, 8, 1, 0), hi2 = _mm512_set_epi64(15, 14, 7, 6, 11, 10, 3, 2);
+    for (int i = 0; i < 8; i += 4)
+        for (int k = 0; k < 2; k++) {
+            /* rows i..i+3, columns {k, k+4} and {k+2, k+6} */
+            u[i + k] = _mm512_permutex2var_epi64(s[i + k], lo2, s[i + 2 + k]);
+            u[i + 2 + k] = _mm512_permutex2var_epi64(s[i + k], hi2, s[i + 2 + k]);
+        }
+    for (int k = 0; k < 4; k++) {
+        r[k] = _mm512_shuffle_i64x2(u[k], u[4 + k], 0x88);
+        r[k + 4] = _mm512_shuffle_i64x2(u[k], u[4 + k], 0xDD);
+    }
+}
+
+/* bitrev_tiles_w for w = 1 with 8 x 8 tiles held in registers: loading the
+ * rows of B in bit-reversed order and transposing gives C with
+ * C[x] lane l = B(rev l, x), so new A(h, .) = C[rev h]. */
+V_KERNEL void bitrev_tiles_avx512(gl_t *a, size_t mid, unsigned m)
+{
+    size_t mr = bit_rev(mid, m);
+    size_t hstride = (size_t)1 << (m + 3);
+    gl_t *pa = a + (mid << 3), *pb = a + (mr << 3);
+    static const unsigned char rev3[8] = {0, 4, 2, 6, 1, 5, 3, 7};
+    __m512i ra[8], rb[8];
+    for (int h = 0; h < 8; h++) {
+        ra[h] = v_load(pa + rev3[h] * hstride);
+        rb[h] = v_load(pb + rev3[h] * hstride);
+    }
+    v_transpose8(ra);
+    v_transpose8(rb);
+    for (int h = 0; h < 8; h++) {
+        v_store(pa + h * hstride, rb[rev3[h]]);
+        if (mr != mid)
+            v_store(pb + h * hstride, ra[rev3[h]]);
+    }
+}
+
+static int cpu_has_avx512(void)
+{
+    static atomic_int cached = -1;
+    int c = atomic_load_explicit(&cached, memory_order_relaxed);
+    if (c < 0) {
+        c = __builtin_cpu_supports("avx512f") ? 1 : 0;
+        atomic_store_explicit(&cached, c, memory_order_relaxed);
+    }
+    return c;
+}
+#else
+static int cpu_has_avx512(void) { return 0; }
+#endif
+
+/* ---------------- dispatch ---------------- */
+
+typedef struct {
+    unsigned w; /* element width in gl_t: 1 (base) or 3 (extension) */
+    int inv;    /* 0 forward, 1 inverse */
+    int simd;   /* use the AVX-512 kernels */
+} ntt_cfg;
+
+/* AVX-512 when the CPU has it, unless ZKM_NTT_PORTABLE is set to something other than "0". */
+static int want_simd(void)
+{
+    const char *e = getenv("ZKM_NTT_PORTABLE");
+    if (e && e[0] && strcmp(e, "0") != 0)
+        return 0;
+    return cpu_has_avx512();
+}
+
+static void k_leaf(const ntt_cfg *cfg, gl_t *a, unsigned log_m, const gl_t *tw)
+{
+#if NTT_HAVE_AVX512
+    if (cfg->simd) {
+        leaf_dif_avx512(a, log_m, tw, cfg->w);
+        return;
+    }
+#endif
+    leaf_dif_port(a, log_m, tw, cfg->w);
+}
+
+static void k_col_iter(const ntt_cfg *cfg, gl_t *a, size_t stride, size_t seg, unsigned log_rows, const gl_t *tw)
+{
+#if NTT_HAVE_AVX512
+    if (cfg->simd && seg % 8 == 0) {
+        col_dif_avx512(a, stride, seg, log_rows, tw);
+        return;
+    }
+#endif
+    col_dif_port(a, stride, seg, log_rows, tw);
+}
+
+static void k_col_stage(const ntt_cfg *cfg, gl_t *a, size_t stride, size_t seg, size_t h, const gl_t *tw)
+{
+#if NTT_HAVE_AVX512
+    if (cfg->simd && seg % 8 == 0) {
+        col_stage_avx512(a, stride, seg, h, tw);
+        return;
+    }
+#endif
+    col_stage_port(a, stride, seg, h, tw);
+}
+
+/* Column DIF of a block, depth first: one stage over the whole block, then
+ * the two halves independently, so that from some depth on a sub-block stays
+ * in L1 for all its remaining stages. */
+static void k_col(const ntt_cfg *cfg, gl_t *a, size_t stride, size_t seg, unsigned log_rows, const gl_t *tw)
+{
+    if (log_rows == 0)
+        return;
+    if ((seg * sizeof(gl_t)) << log_rows <= COL_L1_BYTES) {
+        k_col_iter(cfg, a, stride, seg, log_rows, tw);
+        return;
+    }
+    size_t h = (size_t)1 << (log_rows - 1);
+    k_col_stage(cfg, a, stride, seg, h, tw);
+    k_col(cfg, a, stride, seg, log_rows - 1, tw);
+    k_col(cfg, a + h * stride, stride, seg, log_rows - 1, tw);
+}
+
+static void k_twiddle(const ntt_cfg *cfg, gl_t *dst, const gl_t *src, size_t k1, size_t i0, size_t i1,
+                      const step_tw *st, const gl_t *lo, const gl_t *hi)
+{
+#if NTT_HAVE_AVX512
+    if (cfg->simd) {
+        twiddle_row_avx512(dst, src, k1, i0, i1, st, lo, st->lo[cfg->inv], hi, cfg->w);
+        return;
+    }
+#endif
+    twiddle_row_port(dst, src, k1, i0, i1, st, lo, hi, cfg->w);
 }
 
 /* ---------------- bit reversal ---------------- */
@@ -263,35 +633,57 @@ static void swap_elems(gl_t *a, size_t i, size_t j, unsigned w)
     }
 }
 
-/* One pair of tiles: indices (hi, mid, lo) with hi, lo < 2^BR_B. */
-static void bitrev_tiles(gl_t *a, size_t mid, unsigned m, unsigned w)
+/* Index bits (hi, mid, lo) with hi, lo of BR_B bits and mid of m bits: the
+ * tile of mid and the tile of rev(mid) (2^BR_B rows of 2^BR_B contiguous
+ * elements each) exchange contents: new A(h, l) = old B(rev l, rev h). */
+NTT_ALWAYS_INLINE void bitrev_tiles_w(gl_t *a, size_t mid, unsigned m, const unsigned w)
 {
     enum { T = 1u << BR_B };
     gl_t ta[T * T * 3], tb[T * T * 3];
     size_t mr = bit_rev(mid, m);
-    size_t hstride = (size_t)1 << (m + BR_B);
+    size_t hstride = ((size_t)1 << (m + BR_B)) * w;
     gl_t *pa = a + (mid << BR_B) * w, *pb = a + (mr << BR_B) * w;
-    size_t rowlen = (size_t)T * w;
+    const size_t rowlen = (size_t)T * w;
+    for (size_t h = 0; h < T; h++)
+        for (size_t i = 0; i < rowlen; i++)
+            ta[h * rowlen + i] = pa[h * hstride + i];
+    if (mr != mid)
+        for (size_t h = 0; h < T; h++)
+            for (size_t i = 0; i < rowlen; i++)
+                tb[h * rowlen + i] = pb[h * hstride + i];
+    const gl_t *sa = mr != mid ? tb : ta;
     for (size_t h = 0; h < T; h++) {
-        memcpy(ta + h * rowlen, pa + h * hstride * w, rowlen * sizeof(gl_t));
-        if (mr != mid)
-            memcpy(tb + h * rowlen, pb + h * hstride * w, rowlen * sizeof(gl_t));
-    }
-    const gl_t *sa = mr != mid ? tb : ta; /* new A(h, l) = old B(rev l, rev h) */
-    for (size_t h = 0; h < T; h++) {
-        gl_t *da = pa + h * hstride * w, *db = pb + h * hstride * w;
+        size_t rh = bit_rev(h, BR_B);
+        gl_t *da = pa + h * hstride, *db = pb + h * hstride;
         for (size_t l = 0; l < T; l++) {
-            size_t src = (bit_rev(l, BR_B) * T + bit_rev(h, BR_B)) * w;
-            for (unsigned c = 0; c < w; c++) {
+            size_t src = (bit_rev(l, BR_B) * T + rh) * w;
+            for (unsigned c = 0; c < w; c++)
                 da[l * w + c] = sa[src + c];
-                if (mr != mid)
+            if (mr != mid)
+                for (unsigned c = 0; c < w; c++)
                     db[l * w + c] = ta[src + c];
-            }
         }
     }
 }
 
-static void bitrev_perm(gl_t *a, unsigned log_n, unsigned w, int par)
+static void bitrev_tiles(gl_t *a, size_t mid, unsigned m, unsigned w, int simd)
+{
+#if NTT_HAVE_AVX512
+    if (simd && w == 1) {
+        bitrev_tiles_avx512(a, mid, m);
+        return;
+    }
+#else
+    (void)simd;
+#endif
+    if (w == 1)
+        bitrev_tiles_w(a, mid, m, 1);
+    else
+        bitrev_tiles_w(a, mid, m, 3);
+}
+
+/* In-place permutation a[i] <-> a[rev(i)] of 2^log_n elements of width w. */
+static void bitrev_perm(gl_t *a, unsigned log_n, unsigned w, int simd, int par)
 {
     size_t n = (size_t)1 << log_n;
     if (log_n < 2 * BR_B + 2) {
@@ -308,79 +700,80 @@ static void bitrev_perm(gl_t *a, unsigned log_n, unsigned w, int par)
 #pragma omp parallel for schedule(dynamic, 64)
         for (size_t mid = 0; mid < nmid; mid++)
             if (mid <= bit_rev(mid, m))
-                bitrev_tiles(a, mid, m, w);
+                bitrev_tiles(a, mid, m, w, simd);
     } else {
         for (size_t mid = 0; mid < nmid; mid++)
             if (mid <= bit_rev(mid, m))
-                bitrev_tiles(a, mid, m, w);
+                bitrev_tiles(a, mid, m, w, simd);
     }
 }
 
 /* ---------------- four-step driver ---------------- */
 
-static void dif_core(gl_t *a, unsigned log_n, int inv, int scale, unsigned w, int par);
+static void dif_core(const ntt_cfg *cfg, gl_t *a, unsigned log_n, int scale, int par);
 
 /* Steps (2) and (3) of the four-step on an n1 x n2 row-major matrix:
  * row r := DIF_n2(src_row * w_n^(rev(r) i2)); src = NULL means in place,
  * otherwise every row reads the same source vector src[0..n2) (RS encoding). */
-static void row_pass(gl_t *a, const gl_t *src, unsigned log_n1, unsigned log_n2, int inv, int scale,
-                     unsigned w, int par)
+static void row_pass(const ntt_cfg *cfg, gl_t *a, const gl_t *src, unsigned log_n1, unsigned log_n2, int scale,
+                     int par)
 {
     const step_tw *st = step_table(log_n1 + log_n2); /* exists: ensured by the caller */
-    const gl_t *lo = st->lo[scale ? 2 : inv], *hi = st->hi[inv];
+    const gl_t *lo = st->lo[scale ? 2 : cfg->inv], *hi = st->hi[cfg->inv];
     size_t n1 = (size_t)1 << log_n1, n2 = (size_t)1 << log_n2;
-    size_t rowlen = n2 * w;
+    size_t rowlen = n2 * cfg->w;
     if (par && n1 >= 16) {
 #pragma omp parallel for schedule(static)
         for (size_t r = 0; r < n1; r++) {
             gl_t *row = a + r * rowlen;
-            twiddle_row(row, src ? src : row, bit_rev(r, log_n1), 0, n2, lo, hi, st->log_lo, w);
-            dif_core(row, log_n2, inv, 0, w, 0);
+            k_twiddle(cfg, row, src ? src : row, bit_rev(r, log_n1), 0, n2, st, lo, hi);
+            dif_core(cfg, row, log_n2, 0, 0);
         }
     } else {
         for (size_t r = 0; r < n1; r++) {
             gl_t *row = a + r * rowlen;
             size_t k1 = bit_rev(r, log_n1);
             if (par) {
-                size_t chunk = 4096;
+                const size_t chunk = 4096;
 #pragma omp parallel for schedule(static)
                 for (size_t i0 = 0; i0 < n2; i0 += chunk)
-                    twiddle_row(row, src ? src : row, k1, i0, i0 + chunk < n2 ? i0 + chunk : n2, lo, hi,
-                                st->log_lo, w);
+                    k_twiddle(cfg, row, src ? src : row, k1, i0, i0 + chunk < n2 ? i0 + chunk : n2, st, lo, hi);
             } else {
-                twiddle_row(row, src ? src : row, k1, 0, n2, lo, hi, st->log_lo, w);
+                k_twiddle(cfg, row, src ? src : row, k1, 0, n2, st, lo, hi);
             }
-            dif_core(row, log_n2, inv, 0, w, par);
+            dif_core(cfg, row, log_n2, 0, par);
         }
     }
 }
 
-/* DIF on 2^log_n elements of width w, output in bit-reversed order. `scale`
- * multiplies by 1/n (only honoured on the four-step path; the caller scales
- * leaf-sized transforms). All tables must exist (ensure_tables). */
-static void dif_core(gl_t *a, unsigned log_n, int inv, int scale, unsigned w, int par)
+/* DIF on 2^log_n elements, output in bit-reversed order. `scale` multiplies
+ * by 1/n (only honoured on the four-step path; the caller scales leaf-sized
+ * transforms). All tables must exist (ensure_tables). */
+static void dif_core(const ntt_cfg *cfg, gl_t *a, unsigned log_n, int scale, int par)
 {
-    const gl_t *tw = atomic_load_explicit(&g_stage[inv], memory_order_acquire);
+    const gl_t *tw = atomic_load_explicit(&g_stage[cfg->inv], memory_order_acquire);
     if (log_n <= NTT_LEAF_LOG) {
-        leaf_dif(a, log_n, tw, w);
+        k_leaf(cfg, a, log_n, tw);
         return;
     }
     unsigned log_n1 = log_n / 2, log_n2 = log_n - log_n1;
     size_t n1 = (size_t)1 << log_n1, n2 = (size_t)1 << log_n2;
-    /* column block: C adjacent columns, C * n1 * w * 8 bytes <= COL_BLOCK_BYTES unless C = 8 */
+    /* column block: C adjacent columns (a power of two dividing n2, at least 8),
+     * C * n1 * w * 8 bytes <= COL_BLOCK_BYTES unless C = 8 */
     size_t cols = 8;
-    while (cols < n2 && 2 * cols * n1 * w * sizeof(gl_t) <= COL_BLOCK_BYTES)
-        cols *= 2; /* a power of two dividing n2 */
-    size_t nblk = n2 / cols, stride = n2 * w, seg = cols * w;
+    while (cols < n2 && (cols * cfg->w * sizeof(gl_t) < COL_SEG_BYTES ||
+                         2 * cols * n1 * cfg->w * sizeof(gl_t) <= COL_BLOCK_BYTES))
+        cols *= 2;
+    size_t nblk = n2 / cols, stride = n2 * cfg->w, seg = cols * cfg->w;
     if (par) {
 #pragma omp parallel for schedule(static)
         for (size_t b = 0; b < nblk; b++)
-            col_dif(a + b * seg, stride, seg, log_n1, tw);
+            k_col(cfg, a + b * seg, stride, seg, log_n1, tw);
     } else {
         for (size_t b = 0; b < nblk; b++)
-            col_dif(a + b * seg, stride, seg, log_n1, tw);
+            k_col(cfg, a + b * seg, stride, seg, log_n1, tw);
     }
-    row_pass(a, NULL, log_n1, log_n2, inv, scale, w, par);
+    row_pass(cfg, a, NULL, log_n1, log_n2, scale, par);
 }
 
 static void scale_all(gl_t *a, size_t len, gl_t s)
@@ -397,10 +790,11 @@ static int ntt_any(gl_t *a, unsigned log_n, int inv, unsigned w)
         return 0;
     if (ensure_tables(log_n, inv) != 0)
         return -1;
+    ntt_cfg cfg = {w, inv, want_simd()};
     int par = log_n >= NTT_PAR_LOG;
     int four = log_n > NTT_LEAF_LOG;
-    dif_core(a, log_n, inv, inv && four, w, par);
-    bitrev_perm(a, log_n, w, par);
+    dif_core(&cfg, a, log_n, inv && four, par);
+    bitrev_perm(a, log_n, w, cfg.simd, par);
     if (inv && !four)
         scale_all(a, ((size_t)1 << log_n) * w, gl_inv(gl_pow(2, log_n)));
     return 0;
@@ -431,9 +825,10 @@ static int rs_any(gl_t *out, const gl_t *coeffs, unsigned log_k, unsigned log_b,
     }
     if (ensure_tables(log_k, 0) != 0 || !step_table(log_n))
         return -1;
+    ntt_cfg cfg = {w, 0, want_simd()};
     int par = log_n >= NTT_PAR_LOG;
-    row_pass(out, coeffs, log_b, log_k, 0, 0, w, par);
-    bitrev_perm(out, log_n, w, par);
+    row_pass(&cfg, out, coeffs, log_b, log_k, 0, par);
+    bitrev_perm(out, log_n, w, cfg.simd, par);
     return 0;
 }
 

@@ -15,10 +15,12 @@
  * the round polynomial is
  *   s_i(X) = sum_b sum_t coeff_t prod_{j in t} (P_j[2b] + X (P_j[2b+1] - P_j[2b]))
  * evaluated at X = 0..d and interpolated. Round 0 reads the caller's tables
- * (base-field tables with base-field products); each round then folds every
- * table with its challenge into the prover's own extension scratch (two
- * ping-pong buffers of 2^(n-1) and 2^(n-2) entries per table), never touching
- * the caller's memory. The hypercube loops run under OpenMP above
+ * (base-field tables with base-field products); every later round first binds
+ * the previous challenge, folding into the prover's own extension scratch
+ * (two ping-pong buffers of 2^(n-1) and 2^(n-2) entries per table) in the
+ * same pass that evaluates, and never touches the caller's memory. From
+ * round 1 on, s_i(1) = claim_i - s_i(0) is not recomputed. The hypercube
+ * loops run under OpenMP above
  * SC_PAR_MIN pairs; field addition is exact, so the result does not depend on
  * the thread count.
  */
@@ -205,11 +207,21 @@ typedef struct {
     unsigned b[ZK_SC_MAX_DEGREE], e[ZK_SC_MAX_DEGREE];
 } sc_term_plan;
 
+/*
+ * One round's view of the tables. Source j is base[j] or ext[j]. In a plain
+ * round the source has 2*half entries and is read directly. In a fused round
+ * (fold != 0) the source is the previous round's table of 4*half entries: the
+ * loop first binds the previous variable to r_prev, writing the folded pair
+ * to dst[j][2b], dst[j][2b+1] (the prover's scratch), and evaluates on it.
+ */
 typedef struct {
     const zk_sc_instance *inst;
     unsigned deg; /* evaluation points 0..deg */
     const gl_t *base[ZK_SC_MAX_TABLES];
     const gl3_t *ext[ZK_SC_MAX_TABLES];
+    int fold;
+    gl3_t r_prev;
+    gl3_t *dst[ZK_SC_MAX_TABLES];
     int used[ZK_SC_MAX_TABLES];
     sc_term_plan plan[ZK_SC_MAX_TERMS];
 } sc_round_ctx;
@@ -224,13 +236,24 @@ static void sc_round_plan(sc_round_ctx *rc)
         for (unsigned f = 0; f < inst->terms[t].n_factors; f++) {
             unsigned j = inst->terms[t].factor[f];
             rc->used[j] = 1;
-            if (rc->base[j])
+            /* After a fused fold every value is an extension element. */
+            if (rc->base[j] && !rc->fold)
                 pl->b[pl->nb++] = j;
             else
                 pl->e[pl->ne++] = j;
         }
     }
 }
+
+/* lo + r (hi - lo) for base-field lo, hi. */
+static inline gl3_t sc_fold_gl(gl_t lo, gl_t hi, gl3_t r)
+{
+    gl3_t v = gl3_mul_gl(r, gl_sub(hi, lo));
+    v.c[0] = gl_add(v.c[0], lo);
+    return v;
+}
+
+static inline gl3_t sc_fold_gl3(gl3_t lo, gl3_t hi, gl3_t r) { return gl3_add(lo, gl3_mul(r, gl3_sub(hi, lo))); }
 
 /*
  * Sum over b < half of every term's product at X = 0..deg, then multiply by
@@ -245,6 +268,8 @@ static void sc_round_evals(const sc_round_ctx *rc, size_t half, int skip_one, gl
     const zk_sc_instance *inst = rc->inst;
     const unsigned deg = rc->deg, n_terms = (unsigned)inst->n_terms;
     const unsigned n_tables = (unsigned)inst->n_tables;
+    const int fold = rc->fold;
+    const gl3_t rp = rc->r_prev;
     gl3_t tot_e[ZK_SC_MAX_TERMS][ZK_SC_MAX_DEGREE + 1];
     gl_t tot_b[ZK_SC_MAX_TERMS][ZK_SC_MAX_DEGREE + 1];
     memset(tot_e, 0, sizeof tot_e);
@@ -261,9 +286,30 @@ static void sc_round_evals(const sc_round_ctx *rc, size_t half, int skip_one, gl
 #pragma omp for schedule(static)
         for (size_t b = 0; b < half; b++) {
             for (unsigned j = 0; j < n_tables; j++) {
-                if (!rc->used[j])
+                if (fold) {
+                    /* Bind the previous round's variable, store, then evaluate. */
+                    gl3_t lo, hi;
+                    if (rc->base[j]) {
+                        const gl_t *s = rc->base[j] + 4 * b;
+                        lo = sc_fold_gl(s[0], s[1], rp);
+                        hi = sc_fold_gl(s[2], s[3], rp);
+                    } else {
+                        const gl3_t *s = rc->ext[j] + 4 * b;
+                        lo = sc_fold_gl3(s[0], s[1], rp);
+                        hi = sc_fold_gl3(s[2], s[3], rp);
+                    }
+                    rc->dst[j][2 * b] = lo;
+                    rc->dst[j][2 * b + 1] = hi;
+                    if (!rc->used[j])
+                        continue;
+                    gl3_t d = gl3_sub(hi, lo);
+                    ve[j][0] = lo;
+                    ve[j][1] = hi;
+                    for (unsigned x = 2; x <= deg; x++)
+                        ve[j][x] = gl3_add(ve[j][x - 1], d);
+                } else if (!rc->used[j]) {
                     continue;
-                if (rc->base[j]) {
+                } else if (rc->base[j]) {
                     gl_t lo = rc->base[j][2 * b], hi = rc->base[j][2 * b + 1];
                     gl_t d = gl_sub(hi, lo);
                     vb[j][0] = lo;
@@ -321,30 +367,15 @@ static void sc_round_evals(const sc_round_ctx *rc, size_t half, int skip_one, gl
     }
 }
 
-/* Bind the current variable of every table to r: dst[j][i] = src_j[2i] + r (src_j[2i+1] - src_j[2i]). */
-static void sc_fold_all(const sc_round_ctx *rc, gl3_t *const *dst, size_t half, gl3_t r)
-{
-    const unsigned n_tables = (unsigned)rc->inst->n_tables;
-#pragma omp parallel for schedule(static) if (half >= SC_PAR_MIN)
-    for (size_t i = 0; i < half; i++) {
-        for (unsigned j = 0; j < n_tables; j++) {
-            if (rc->base[j]) {
-                gl_t lo = rc->base[j][2 * i];
-                gl3_t v = gl3_mul_gl(r, gl_sub(rc->base[j][2 * i + 1], lo));
-                v.c[0] = gl_add(v.c[0], lo);
-                dst[j][i] = v;
-            } else {
-                gl3_t lo = rc->ext[j][2 * i];
-                dst[j][i] = gl3_add(lo, gl3_mul(r, gl3_sub(rc->ext[j][2 * i + 1], lo)));
-            }
-        }
-    }
-}
-
 /*
  * Run the n rounds for f (+ rho g when ms != NULL). Round degree D = the
  * mask degree if masked, else the instance degree. Writes D+1 coefficients
  * per round to proof and transcript, r_out[0..n), evals_out[0..n_tables).
+ *
+ * Round 1 reads the caller's tables; round i >= 2 folds round i-1's tables
+ * with r_(i-1) into scratch while evaluating (sc_round_evals, fused), in
+ * ping-pong order caller -> A (2^(n-1)) -> B (2^(n-2)) -> A -> ...; after the
+ * last challenge the 2-entry tables are folded to the final values.
  */
 static int sc_prove_rounds(const zk_sc_instance *inst, sc_mask_state *ms, zk_transcript *t,
                            zk_wbuf *proof, gl3_t *r_out, gl3_t *evals_out)
@@ -357,14 +388,17 @@ static int sc_prove_rounds(const zk_sc_instance *inst, sc_mask_state *ms, zk_tra
             evals_out[j] = inst->base[j] ? gl3_from_gl(inst->base[j][0]) : inst->ext[j][0];
         return ZK_OK;
     }
-    size_t ha = (size_t)1 << (n - 1), hb = n >= 2 ? (size_t)1 << (n - 2) : 1;
-    gl3_t *scratch = malloc(nt * (ha + hb) * sizeof *scratch);
-    if (!scratch)
-        return zk_set_error(ZK_ERR_NOMEM, "sumcheck: out of memory for %zu-variable prover scratch", n);
+    size_t ha = n >= 2 ? (size_t)1 << (n - 1) : 0, hb = n >= 3 ? (size_t)1 << (n - 2) : 0;
+    gl3_t *scratch = NULL;
+    if (ha + hb > 0) {
+        scratch = malloc(nt * (ha + hb) * sizeof *scratch);
+        if (!scratch)
+            return zk_set_error(ZK_ERR_NOMEM, "sumcheck: out of memory for %zu-variable prover scratch", n);
+    }
     gl3_t *bufa[ZK_SC_MAX_TABLES], *bufb[ZK_SC_MAX_TABLES];
     for (size_t j = 0; j < nt; j++) {
-        bufa[j] = scratch + j * ha;
-        bufb[j] = scratch + nt * ha + j * hb;
+        bufa[j] = scratch ? scratch + j * ha : NULL;
+        bufb[j] = scratch ? scratch + nt * ha + j * hb : NULL;
     }
 
     sc_round_ctx rc;
@@ -380,13 +414,24 @@ static int sc_prove_rounds(const zk_sc_instance *inst, sc_mask_state *ms, zk_tra
     gl3_t claim_f = gl3_zero(); /* the prover's own running claim for f, from round 2 on */
     for (size_t i = 0; i < n; i++) {
         size_t half = (size_t)1 << (n - 1 - i);
+        if (i > 0) {
+            rc.fold = 1;
+            rc.r_prev = r_out[i - 1];
+            for (size_t j = 0; j < nt; j++)
+                rc.dst[j] = (i % 2 == 1) ? bufa[j] : bufb[j];
+        }
         sc_round_plan(&rc);
         /* Round 1 computes every point (cheap base-field products, and it does
          * not trust the caller's claim); later rounds derive s(1) = claim_f - s(0),
          * saving one of the d+1 product evaluations in the extension field. */
         sc_round_evals(&rc, half, i > 0, ys);
-        if (i > 0)
+        if (i > 0) {
             ys[1] = gl3_sub(claim_f, ys[0]);
+            for (size_t j = 0; j < nt; j++) {
+                rc.base[j] = NULL;
+                rc.ext[j] = rc.dst[j];
+            }
+        }
         sc_interpolate(coeffs_f, ys, df);
         for (unsigned k = 0; k <= D; k++)
             coeffs[k] = k <= df ? coeffs_f[k] : gl3_zero();
@@ -402,19 +447,16 @@ static int sc_prove_rounds(const zk_sc_instance *inst, sc_mask_state *ms, zk_tra
         claim_f = sc_poly_eval(coeffs_f, df, r);
         if (ms)
             ms->prefix = gl3_add(ms->prefix, libra_gi_eval(ms->m, i, r));
-        /* Fold into the ping-pong scratch: round 0 -> A, then B, A, B, ... */
-        gl3_t **dst = (i % 2 == 0) ? bufa : bufb;
-        sc_fold_all(&rc, dst, half, r);
-        for (size_t j = 0; j < nt; j++) {
-            rc.base[j] = NULL;
-            rc.ext[j] = dst[j];
-        }
     }
+    /* The current tables have 2 entries: bind the last variable. */
     for (size_t j = 0; j < nt; j++)
-        evals_out[j] = rc.ext[j][0];
-    /* The scratch holds partial evaluations of the witness: wipe it. */
-    memset(scratch, 0, nt * (ha + hb) * sizeof *scratch);
-    free(scratch);
+        evals_out[j] = rc.base[j] ? sc_fold_gl(rc.base[j][0], rc.base[j][1], r_out[n - 1])
+                                  : sc_fold_gl3(rc.ext[j][0], rc.ext[j][1], r_out[n - 1]);
+    if (scratch) {
+        /* The scratch holds partial evaluations of the witness: wipe it. */
+        memset(scratch, 0, nt * (ha + hb) * sizeof *scratch);
+        free(scratch);
+    }
     if (proof->oom)
         return zk_set_error(ZK_ERR_NOMEM, "sumcheck: out of memory writing the proof");
     return ZK_OK;

@@ -298,7 +298,7 @@ void zk_stats_security_compute(zk_stats_security *sec, const zk_dataset_commitme
 {
     memset(sec, 0, sizeof *sec);
     size_t n_vars = com->meta.log_rows + com->meta.log_cols;
-    unsigned mvars = ceil_log2(n_vars * (LIBRA_DEGREE + 1));
+    unsigned mvars = ceil_log2(zk_libra_coeffs_len(n_vars, LIBRA_DEGREE));
     zk_whir_params mp;
     zk_soundness_report rep;
     zk_soundness_report_compute(&rep, &com->whir.params);
@@ -364,7 +364,7 @@ int zk_stats_verify(const zk_dataset_commitment *com, const zk_stats *st, const 
         prc = zk_whir_params_read(&sub, &mp);
     if (prc != ZK_OK || (rc = zk_proof_section_done(&sub, "parameters")) != ZK_OK)
         return prc != ZK_OK ? (int)zk_set_error(ZK_ERR_REJECT, "parameter section is malformed") : rc;
-    unsigned mvars = ceil_log2(n_vars * (LIBRA_DEGREE + 1));
+    unsigned mvars = ceil_log2(zk_libra_coeffs_len(n_vars, LIBRA_DEGREE));
     if (!zk_whir_params_equal(&dp, &com->whir.params))
         return zk_set_error(ZK_ERR_REJECT, "recorded dataset parameter set differs from the commitment's");
     if (zk_whir_params_derive(&expect, mvars, 1) != ZK_OK || !zk_whir_params_equal(&mp, &expect))

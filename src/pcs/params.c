@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pcs/whir_internal.h"
 #include "zkmlops/params.h"
 #include "zkmlops/status.h"
 
@@ -291,7 +292,7 @@ void zk_whir_params_write(zk_wbuf *w, const zk_whir_params *p)
 }
 
 /* Structural validity (everything except the soundness level). */
-static const char *params_check(const zk_whir_params *p)
+const char *zk_whir_params_check(const zk_whir_params *p)
 {
     if (p->n_vars < 1 || p->n_vars > ZK_WHIR_MAX_VARS)
         return "n_vars out of range";
@@ -359,7 +360,7 @@ int zk_whir_params_read(zk_rbuf *r, zk_whir_params *p)
         p->pow_bits[i] = zk_rbuf_u32(r);
         p->fold_pow_bits[i] = zk_rbuf_u32(r);
     }
-    const char *why = r->err ? (r->what ? r->what : "truncated") : params_check(p);
+    const char *why = r->err ? (r->what ? r->what : "truncated") : zk_whir_params_check(p);
     if (!why) {
         zk_soundness_report rep;
         zk_soundness_report_compute(&rep, p);
