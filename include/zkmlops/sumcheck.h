@@ -6,8 +6,9 @@
  *
  * Statement: claim = sum_{b in {0,1}^n} sum_t coeff_t * prod_{j in term t} P_j(b)
  * where each P_j is a multilinear table of 2^n entries (layout: mle.h) and each
- * term has 1..3 factors. The round polynomial s_i(X) has degree
- * d = max_t |term t| <= 3. The prover sends s_i as d+1 coefficients in F_p^3
+ * term has 1..3 factors (the engine accepts up to ZK_SC_MAX_DEGREE = 4, e.g. a
+ * product of 3 with an explicit eq table). The round polynomial s_i(X) has
+ * degree d = max_t |term t|. The prover sends s_i as d+1 coefficients in F_p^3
  * (24 bytes each), absorbed into the transcript under "sc-round"; the verifier
  * checks s_i(0) + s_i(1) = running claim, draws r_i ("sc-challenge") and sets
  * claim = s_i(r_i). Variables are bound X_1 first.
