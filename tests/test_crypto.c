@@ -209,6 +209,45 @@ static void test_merkle_build_matches_reference(void **state)
     }
 }
 
+/* Leaf sizes around the gather/stream switch inside merkle.c (512 bytes of
+ * tag || salt || leaf) and a few larger ones. */
+static void test_merkle_leaf_size_boundaries(void **state)
+{
+    (void)state;
+    test_rng r;
+    test_rng_seed(&r, test_seed() + 6);
+    static const size_t lbs[] = {0, 1, 471, 472, 473, 503, 504, 505, 1000, 4096};
+    for (size_t k = 0; k < sizeof lbs / sizeof lbs[0]; k++) {
+        size_t n = 8, lb = lbs[k];
+        uint8_t *leaves = random_bytes(&r, n * lb);
+        for (int salted = 0; salted <= 1; salted++) {
+            zk_merkle_tree t;
+            assert_int_equal(zk_merkle_build(&t, leaves, n, lb, salted, NULL), ZK_OK);
+            zk_digest *ref = ref_tree(leaves, n, lb, t.salts);
+            assert_memory_equal(t.nodes, ref, (2 * n - 1) * sizeof *ref);
+            size_t idx[] = {6, 1};
+            uint8_t *data = gather(leaves, lb, idx, 2);
+            zk_wbuf w;
+            zk_wbuf_init(&w);
+            assert_int_equal(zk_merkle_open(&t, idx, 2, &w), ZK_OK);
+            assert_int_equal(verify_exact(zk_merkle_root(&t), n, lb, salted, idx, 2, data, w.data,
+                                          w.len, NULL),
+                             ZK_OK);
+            if (lb) {
+                data[lb + lb / 2] ^= 4;
+                assert_int_equal(verify_exact(zk_merkle_root(&t), n, lb, salted, idx, 2, data, w.data,
+                                              w.len, NULL),
+                                 ZK_ERR_REJECT);
+            }
+            zk_wbuf_free(&w);
+            free(data);
+            free(ref);
+            zk_merkle_free(&t);
+        }
+        free(leaves);
+    }
+}
+
 static void test_merkle_unsalted_deterministic(void **state)
 {
     (void)state;
@@ -489,6 +528,7 @@ int main(void)
         cmocka_unit_test(test_sha256_kat),
         cmocka_unit_test(test_sha256_million_a),
         cmocka_unit_test(test_merkle_build_matches_reference),
+        cmocka_unit_test(test_merkle_leaf_size_boundaries),
         cmocka_unit_test(test_merkle_unsalted_deterministic),
         cmocka_unit_test(test_merkle_salted_fresh),
         cmocka_unit_test(test_merkle_open_verify_random),

@@ -2,9 +2,6 @@
 #include "zkmlops/transcript.h"
 
 #include <openssl/evp.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,9 +16,8 @@
 #define POW_MSG_BYTES (POW_TAG_BYTES + ZK_HASH_BYTES + 8)
 /* Bytes squeezed per base-field challenge: 64 + 128 extra bits. */
 #define GL_CHAL_BYTES 24
-/* PoW search: nonces per work item, and work items per parallel round per thread. */
+/* PoW search: nonces per work item taken by a thread. */
 #define POW_CHUNK 4096u
-#define POW_ITEMS_PER_THREAD 16u
 
 static void le64(uint8_t out[8], uint64_t v)
 {
@@ -244,20 +240,24 @@ static void pow_msg(uint8_t msg[POW_MSG_BYTES], const zk_transcript *t)
     le64(msg + POW_TAG_BYTES + ZK_HASH_BYTES, 0);
 }
 
-/* Search [start, start + POW_CHUNK) in order; update *best with the first hit
- * if it is smaller. Chunks starting above *best are skipped: *best only
- * decreases, so they cannot hold the least solution. */
-static void pow_chunk(EVP_MD_CTX *c, const EVP_MD *md, const zk_transcript *t, unsigned bits,
+static uint64_t load_best(const uint64_t *best)
+{
+    uint64_t v;
+#pragma omp atomic read
+    v = *best;
+    return v;
+}
+
+/* Search [start, start + POW_CHUNK) in increasing order and lower *best to the
+ * first hit. Stops early once *best (which only decreases) is below the
+ * current nonce, since nothing further here can be the least solution. */
+static void pow_chunk(EVP_MD_CTX *c, const EVP_MD *md, uint8_t msg[POW_MSG_BYTES], unsigned bits,
                       uint64_t start, uint64_t *best)
 {
-    uint64_t cur;
-#pragma omp atomic read
-    cur = *best;
-    if (start > cur)
-        return;
-    uint8_t msg[POW_MSG_BYTES], d[ZK_HASH_BYTES];
-    pow_msg(msg, t);
+    uint8_t d[ZK_HASH_BYTES];
     for (uint64_t nonce = start; nonce < start + POW_CHUNK; nonce++) {
+        if ((nonce & 255) == 0 && load_best(best) < nonce)
+            return;
         pow_hash(c, md, msg, nonce, d);
         if (has_zero_bits(d, bits)) {
 #pragma omp critical(zk_pow_best)
@@ -273,33 +273,35 @@ static void pow_chunk(EVP_MD_CTX *c, const EVP_MD *md, const zk_transcript *t, u
 uint64_t zk_transcript_pow_prove(zk_transcript *t, unsigned bits)
 {
     ZK_CHECK_ARG(t != NULL && bits <= 32);
-    uint64_t best = UINT64_MAX;
-    if (bits == 0) {
-        best = 0;
-    } else {
+    uint64_t best = bits == 0 ? 0 : UINT64_MAX;
+    if (bits > 0) {
         EVP_MD *md = EVP_MD_fetch(NULL, "SHA256", NULL);
         if (!md)
             crypto_die("EVP_MD_fetch(SHA256)");
-        /* Rounds of work items in increasing nonce order; after a round with
-         * a hit, every nonce below the hit has been tried, so it is the least
-         * (independent of the thread count). 2^64 nonces never run out in
-         * practice: a 32-bit target is met after ~2^32 tries. */
-        for (uint64_t base = 0; best == UINT64_MAX;) {
-            unsigned items = 1;
-#ifdef _OPENMP
-            items = (unsigned)omp_get_max_threads() * POW_ITEMS_PER_THREAD;
-#endif
+        /* Threads take chunks of POW_CHUNK nonces in increasing order from a
+         * shared counter and stop when the chunk they took starts above the
+         * best hit so far. Every chunk starting below the final best was
+         * taken and searched up to its first hit, so the result is the least
+         * valid nonce whatever the thread count or timing. 2^64 nonces never
+         * run out in practice (a 32-bit target needs ~2^32 tries). */
+        uint64_t next = 0;
 #pragma omp parallel
-            {
-                EVP_MD_CTX *c = EVP_MD_CTX_new();
-                if (!c)
-                    crypto_die("EVP_MD_CTX_new");
-#pragma omp for schedule(dynamic, 1)
-                for (unsigned k = 0; k < items; k++)
-                    pow_chunk(c, md, t, bits, base + (uint64_t)k * POW_CHUNK, &best);
-                EVP_MD_CTX_free(c);
+        {
+            EVP_MD_CTX *c = EVP_MD_CTX_new();
+            uint8_t msg[POW_MSG_BYTES];
+            if (!c)
+                crypto_die("EVP_MD_CTX_new");
+            pow_msg(msg, t);
+            for (;;) {
+                uint64_t k;
+#pragma omp atomic capture
+                k = next++;
+                uint64_t start = k * POW_CHUNK;
+                if (start > load_best(&best))
+                    break;
+                pow_chunk(c, md, msg, bits, start, &best);
             }
-            base += (uint64_t)items * POW_CHUNK;
+            EVP_MD_CTX_free(c);
         }
         EVP_MD_free(md);
     }
