@@ -17,7 +17,8 @@ OPTFLAGS = -O3 -g
 endif
 CFLAGS  += $(CFLAGS_COMMON) $(OPTFLAGS)
 LDLIBS  = -lcrypto -lcjson -lm
-LDFLAGS += -fopenmp $(if $(filter 1,$(SAN)),-fsanitize=address,undefined)
+SANFLAGS = -fsanitize=address,undefined
+LDFLAGS += -fopenmp $(if $(filter 1,$(SAN)),$(SANFLAGS))
 
 LIB_SRC  = $(sort $(wildcard src/field/*.c src/crypto/*.c src/iop/*.c src/pcs/*.c src/lifecycle/*.c src/util/*.c src/proof/*.c))
 CLI_SRC  = $(sort $(wildcard src/cli/*.c))
