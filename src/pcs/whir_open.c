@@ -1,0 +1,689 @@
+/*
+ * whir_open.c — the WHIR prover (eprint 2024/1586, Construction 5.1, with
+ * several weighted claims combined by powers of gamma), and the zero-knowledge
+ * opening of a hiding commitment (mask M, h = M + c f'; docs/whir.md).
+ *
+ * Proof layout, transcript order and the verifier's checks: docs/whir.md and
+ * whir_verify.c (which mirrors this file step by step).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "pcs/whir_internal.h"
+#include "zkmlops/merkle.h"
+#include "zkmlops/mle.h"
+#include "zkmlops/ntt.h"
+#include "zkmlops/status.h"
+
+#define PAR_MIN (1u << 13)
+
+static void wipe_free(void *p, size_t bytes)
+{
+    if (p)
+        OPENSSL_cleanse(p, bytes);
+    free(p);
+}
+
+/* ---- weight table updates ----
+ * W[b] += sum_q coeff_q eq(pt_q, b) for b < 2^v, for a batch of points given
+ * either in the extension (pts3) or in the base field (ptsb), q-th point at
+ * offset q*v. eq splits as eq(pt_lo, b_lo) * eq(pt_hi, b_hi) with b_lo the low
+ * `lo` bits: per point a 2^lo table and a 2^(v-lo) table (scaled by coeff), then
+ * one parallel pass over W (rows of 2^lo entries stay in cache for all points).
+ * Returns 0 or -1 (out of memory). */
+#define EQ_LO 10
+
+static void eq_table_gl3(gl3_t *out, const gl3_t *pt, size_t v, gl3_t start)
+{
+    out[0] = start;
+    for (size_t i = 0; i < v; i++) {
+        size_t len = (size_t)1 << i;
+        for (size_t b = 0; b < len; b++) {
+            gl3_t hi = gl3_mul(out[b], pt[i]);
+            out[b + len] = hi;
+            out[b] = gl3_sub(out[b], hi);
+        }
+    }
+}
+
+static void eq_table_gl(gl_t *out, const gl_t *pt, size_t v)
+{
+    out[0] = 1;
+    for (size_t i = 0; i < v; i++) {
+        size_t len = (size_t)1 << i;
+        for (size_t b = 0; b < len; b++) {
+            gl_t hi = gl_mul(out[b], pt[i]);
+            out[b + len] = hi;
+            out[b] = gl_sub(out[b], hi);
+        }
+    }
+}
+
+static int w_acc_eq(gl3_t *W, size_t v, size_t nq, const gl3_t *pts3, const gl_t *ptsb, const gl3_t *coeffs)
+{
+    if (nq == 0)
+        return 0;
+    size_t lo = v < EQ_LO ? v : EQ_LO, hi = v - lo;
+    size_t nlo = (size_t)1 << lo, nhi = (size_t)1 << hi;
+    gl3_t *H = malloc(nq * nhi * sizeof *H);
+    gl3_t *L3 = pts3 ? malloc(nq * nlo * sizeof *L3) : NULL;
+    gl_t *Lb = pts3 ? NULL : malloc(nq * nlo * sizeof *Lb);
+    if (!H || (!L3 && !Lb)) {
+        free(H);
+        free(L3);
+        free(Lb);
+        return -1;
+    }
+#pragma omp parallel for schedule(dynamic, 4) if (nq * (nlo + nhi) >= PAR_MIN)
+    for (size_t q = 0; q < nq; q++) {
+        if (pts3) {
+            eq_table_gl3(L3 + q * nlo, pts3 + q * v, lo, gl3_one());
+            eq_table_gl3(H + q * nhi, pts3 + q * v + lo, hi, coeffs[q]);
+        } else {
+            gl3_t hpt[ZK_WHIR_MAX_VARS + 2];
+            for (size_t i = 0; i < hi; i++)
+                hpt[i] = gl3_from_gl(ptsb[q * v + lo + i]);
+            eq_table_gl(Lb + q * nlo, ptsb + q * v, lo);
+            eq_table_gl3(H + q * nhi, hpt, hi, coeffs[q]);
+        }
+    }
+#pragma omp parallel for schedule(static) if (nhi > 1 && nq * nlo * nhi >= PAR_MIN)
+    for (size_t bh = 0; bh < nhi; bh++) {
+        gl3_t *Wr = W + bh * nlo;
+        for (size_t q = 0; q < nq; q++) {
+            gl3_t e = H[q * nhi + bh];
+            if (pts3) {
+                const gl3_t *Lq = L3 + q * nlo;
+                for (size_t bl = 0; bl < nlo; bl++)
+                    Wr[bl] = gl3_add(Wr[bl], gl3_mul(e, Lq[bl]));
+            } else {
+                const gl_t *Lq = Lb + q * nlo;
+                for (size_t bl = 0; bl < nlo; bl++)
+                    Wr[bl] = gl3_add(Wr[bl], gl3_mul_gl(e, Lq[bl]));
+            }
+        }
+    }
+    free(H);
+    free(L3);
+    free(Lb);
+    return 0;
+}
+
+/* ---- sumcheck rounds on sum_b W(b) F(b) (degree 2 in each variable) ----
+ * Round polynomial s(X) = c0 + c1 X + c2 X^2 with
+ *   c0 = sum_i W[2i] F[2i],  c2 = sum_i (W[2i+1] - W[2i]) (F[2i+1] - F[2i]);
+ * c1 follows from s(0) + s(1) = claim. */
+
+typedef struct {
+    gl3_t c0, c2;
+} sc_sums;
+
+static sc_sums sc_sums_gl(const gl_t *F, const gl3_t *W, size_t half)
+{
+    sc_sums tot = {gl3_zero(), gl3_zero()};
+#pragma omp parallel if (half >= PAR_MIN)
+    {
+        gl3_t a0 = gl3_zero(), a2 = gl3_zero();
+#pragma omp for schedule(static)
+        for (size_t i = 0; i < half; i++) {
+            gl_t f0 = F[2 * i], f1 = F[2 * i + 1];
+            gl3_t w0 = W[2 * i], w1 = W[2 * i + 1];
+            a0 = gl3_add(a0, gl3_mul_gl(w0, f0));
+            a2 = gl3_add(a2, gl3_mul_gl(gl3_sub(w1, w0), gl_sub(f1, f0)));
+        }
+#pragma omp critical(whir_sc)
+        {
+            tot.c0 = gl3_add(tot.c0, a0);
+            tot.c2 = gl3_add(tot.c2, a2);
+        }
+    }
+    return tot;
+}
+
+static sc_sums sc_sums_gl3(const gl3_t *F, const gl3_t *W, size_t half)
+{
+    sc_sums tot = {gl3_zero(), gl3_zero()};
+#pragma omp parallel if (half >= PAR_MIN)
+    {
+        gl3_t a0 = gl3_zero(), a2 = gl3_zero();
+#pragma omp for schedule(static)
+        for (size_t i = 0; i < half; i++) {
+            gl3_t f0 = F[2 * i], f1 = F[2 * i + 1];
+            gl3_t w0 = W[2 * i], w1 = W[2 * i + 1];
+            a0 = gl3_add(a0, gl3_mul(w0, f0));
+            a2 = gl3_add(a2, gl3_mul(gl3_sub(w1, w0), gl3_sub(f1, f0)));
+        }
+#pragma omp critical(whir_sc)
+        {
+            tot.c0 = gl3_add(tot.c0, a0);
+            tot.c2 = gl3_add(tot.c2, a2);
+        }
+    }
+    return tot;
+}
+
+/* Fold the evaluation tables (X_1 := alpha) and the coefficient table
+ * (c'[i] = c[2i] + alpha c[2i+1]). Base inputs write into ext outputs. */
+static void fold_evals_gl(gl3_t *out, const gl_t *F, size_t half, gl3_t a)
+{
+#pragma omp parallel for schedule(static) if (half >= PAR_MIN)
+    for (size_t i = 0; i < half; i++)
+        out[i] = gl3_add(gl3_from_gl(F[2 * i]), gl3_mul_gl(a, gl_sub(F[2 * i + 1], F[2 * i])));
+}
+
+static void fold_coeffs_gl(gl3_t *out, const gl_t *C, size_t half, gl3_t a)
+{
+#pragma omp parallel for schedule(static) if (half >= PAR_MIN)
+    for (size_t i = 0; i < half; i++)
+        out[i] = gl3_add(gl3_from_gl(C[2 * i]), gl3_mul_gl(a, C[2 * i + 1]));
+}
+
+/* In place: out may equal F (reads 2i, 2i+1 before writing i <= 2i). Sequential
+ * order matters in place, so the parallel version writes to a separate half. */
+static void fold_evals_gl3(gl3_t *out, const gl3_t *F, size_t half, gl3_t a)
+{
+#pragma omp parallel for schedule(static) if (half >= PAR_MIN && out != F)
+    for (size_t i = 0; i < half; i++)
+        out[i] = gl3_add(F[2 * i], gl3_mul(a, gl3_sub(F[2 * i + 1], F[2 * i])));
+}
+
+static void fold_coeffs_gl3(gl3_t *out, const gl3_t *C, size_t half, gl3_t a)
+{
+#pragma omp parallel for schedule(static) if (half >= PAR_MIN && out != C)
+    for (size_t i = 0; i < half; i++)
+        out[i] = gl3_add(C[2 * i], gl3_mul(a, C[2 * i + 1]));
+}
+
+/* ---- prover state ---- */
+
+typedef struct {
+    const zk_whir_params *p;
+    zk_transcript *t;
+    zk_wbuf *proof;
+    uint32_t k, w;
+    /* current polynomial: evaluations F and coefficients C over `vars` variables.
+     * In iteration 0 of a non-hiding opening they are the witness's base tables. */
+    size_t vars;
+    const gl_t *Fb, *Cb;
+    gl3_t *F, *C, *W;
+    gl3_t *F2, *C2, *W2; /* ping-pong buffers for parallel folding */
+    size_t cap;          /* entries allocated in F, C, W, F2, C2, W2 */
+    gl3_t sigma;
+    gl3_t alpha[WHIR_MAX_K];
+    unsigned cheat;
+} prover;
+
+static void swap_ptr(gl3_t **a, gl3_t **b)
+{
+    gl3_t *t = *a;
+    *a = *b;
+    *b = t;
+}
+
+/* k sumcheck rounds of iteration i; leaves F, C, W on vars - k variables. */
+static void sumcheck_iteration(prover *P, uint32_t i)
+{
+    const zk_whir_params *p = P->p;
+    for (uint32_t s = 0; s < P->k; s++) {
+        size_t half = (size_t)1 << (P->vars - 1);
+        sc_sums sm = P->Fb ? sc_sums_gl(P->Fb, P->W, half) : sc_sums_gl3(P->F, P->W, half);
+        if (P->cheat == WHIR_CHEAT_SUMCHECK && i == 0 && s == 0)
+            sm.c0 = gl3_add(sm.c0, gl3_one());
+        gl3_t msg[2] = {sm.c0, sm.c2};
+        zk_wbuf_gl3s(P->proof, msg, 2);
+        zk_transcript_absorb_gl3(P->t, "zkm-whir-sc", msg, 2);
+        if (p->fold_pow_bits[i])
+            zk_wbuf_u64(P->proof, zk_transcript_pow_prove(P->t, p->fold_pow_bits[i]));
+        gl3_t a = zk_transcript_challenge_gl3(P->t, "zkm-whir-fold");
+        P->alpha[s] = a;
+        gl3_t c1 = gl3_sub(gl3_sub(P->sigma, gl3_add(sm.c0, sm.c0)), sm.c2);
+        P->sigma = gl3_add(sm.c0, gl3_mul(a, gl3_add(c1, gl3_mul(a, sm.c2))));
+        if (P->Fb) {
+            fold_evals_gl(P->F, P->Fb, half, a);
+            fold_coeffs_gl(P->C, P->Cb, half, a);
+            P->Fb = P->Cb = NULL;
+        } else {
+            fold_evals_gl3(P->F2, P->F, half, a);
+            fold_coeffs_gl3(P->C2, P->C, half, a);
+            swap_ptr(&P->F, &P->F2);
+            swap_ptr(&P->C, &P->C2);
+        }
+        fold_evals_gl3(P->W2, P->W, half, a);
+        swap_ptr(&P->W, &P->W2);
+        P->vars--;
+    }
+}
+
+/* A committed codeword of a later round (extension field, leaf-major). */
+typedef struct {
+    gl3_t *cw;
+    zk_merkle_tree tree;
+    unsigned log_n;
+} round_cw;
+
+static void round_cw_free(round_cw *r)
+{
+    if (r->cw)
+        wipe_free(r->cw, ((size_t)1 << r->log_n) * sizeof(gl3_t));
+    zk_merkle_free(&r->tree);
+    memset(r, 0, sizeof *r);
+}
+
+static int encode_commit_gl3(round_cw *out, const gl3_t *coeffs, uint32_t vars, unsigned log_n, unsigned k,
+                             int salted)
+{
+    size_t N = (size_t)1 << log_n;
+    memset(out, 0, sizeof *out);
+    gl3_t *tmp = malloc(N * sizeof *tmp);
+    out->cw = malloc(N * sizeof *out->cw);
+    out->log_n = log_n;
+    if (!tmp || !out->cw || zk_rs_encode_gl3(tmp, coeffs, vars, log_n - vars) != 0) {
+        free(tmp);
+        free(out->cw);
+        out->cw = NULL;
+        return zk_set_error(ZK_ERR_NOMEM, "WHIR open: out of memory (encoding)");
+    }
+    zk_whir_leaf_major_gl3(out->cw, tmp, log_n, k);
+    wipe_free(tmp, N * sizeof *tmp);
+    if (zk_merkle_build(&out->tree, out->cw, N >> k, ((size_t)1 << k) * sizeof(gl3_t), salted, NULL) != ZK_OK) {
+        wipe_free(out->cw, N * sizeof(gl3_t));
+        out->cw = NULL;
+        return zk_set_error(ZK_ERR_NOMEM, "WHIR open: out of memory (Merkle tree)");
+    }
+    return ZK_OK;
+}
+
+/* Claimed values are checked against the witness before proving. */
+static int check_claims(const zk_whir_witness *wit, const zk_whir_claim *claims, size_t n_claims)
+{
+    uint32_t n = wit->params.n_vars;
+    size_t nn = (size_t)1 << n;
+    for (size_t j = 0; j < n_claims; j++) {
+        gl3_t v;
+        if (claims[j].kind == ZK_CLAIM_POINT) {
+            v = zk_mle_eval_gl(wit->evals, n, claims[j].point);
+        } else {
+            v = gl3_zero();
+            for (size_t b = 0; b < nn; b++)
+                v = gl3_add(v, gl3_mul_gl(claims[j].weights[b], wit->evals[b]));
+        }
+        if (!gl3_eq(v, claims[j].value))
+            return zk_set_error(ZK_ERR_INPUT, "WHIR open: claim %zu is false", j);
+    }
+    return ZK_OK;
+}
+
+/* Value of a claim's linear functional on an extension table restricted to
+ * the first 2^n entries (the zero-padded embedding). */
+static gl3_t claim_functional_gl3(const zk_whir_claim *c, const gl3_t *tab, uint32_t n)
+{
+    if (c->kind == ZK_CLAIM_POINT)
+        return zk_mle_eval_gl3(tab, n, c->point);
+    gl3_t v = gl3_zero();
+    for (size_t b = 0; b < ((size_t)1 << n); b++)
+        v = gl3_add(v, gl3_mul(c->weights[b], tab[b]));
+    return v;
+}
+
+/* W = sum_j coeff_j w_j over the initial constraints (2^m entries, zeroed). */
+static int initial_weights(prover *P, const zk_whir_constraint *cs, size_t n_cs)
+{
+    uint32_t n = P->p->n_vars, m = P->p->total_vars;
+    size_t np = 0, nu = 0;
+    for (size_t j = 0; j < n_cs; j++) {
+        np += cs[j].type == WHIR_C_POINT;
+        nu += cs[j].type == WHIR_C_UNI;
+    }
+    gl3_t *pp = malloc((np * n + nu * m + 1) * sizeof *pp);
+    gl3_t *cp = malloc((np + nu + 1) * sizeof *cp);
+    if (!pp || !cp) {
+        free(pp);
+        free(cp);
+        return -1;
+    }
+    size_t ip = 0, iu = 0;
+    gl3_t *pu = pp + np * n, *cu = cp + np;
+    for (size_t j = 0; j < n_cs; j++) {
+        const zk_whir_constraint *c = &cs[j];
+        if (c->type == WHIR_C_POINT) {
+            memcpy(pp + ip * n, c->point, n * sizeof *pp);
+            cp[ip++] = c->coeff;
+        } else if (c->type == WHIR_C_UNI) {
+            zk_mle_expand_point(pu + iu * m, c->y, m);
+            cu[iu++] = c->coeff;
+        } else {
+            size_t nn = (size_t)1 << n;
+            gl3_t cf = c->coeff;
+            const gl3_t *wt = c->weights;
+            gl3_t *W = P->W;
+#pragma omp parallel for schedule(static) if (nn >= PAR_MIN)
+            for (size_t b = 0; b < nn; b++)
+                W[b] = gl3_add(W[b], gl3_mul(cf, wt[b]));
+        }
+    }
+    /* a point claim is zero-padded: eq((z, 0), b) vanishes unless b < 2^n */
+    int rc = w_acc_eq(P->W, n, np, pp, NULL, cp);
+    if (rc == 0)
+        rc = w_acc_eq(P->W, m, nu, pu, NULL, cu);
+    free(pp);
+    free(cp);
+    return rc;
+}
+
+static void prover_free(prover *P)
+{
+    size_t b = P->cap * sizeof(gl3_t);
+    wipe_free(P->F, P->F ? b : 0);
+    wipe_free(P->C, P->C ? b : 0);
+    wipe_free(P->F2, P->F2 ? b : 0);
+    wipe_free(P->C2, P->C2 ? b : 0);
+    free(P->W);
+    free(P->W2);
+}
+
+/* Open leaves idx[0..u) of a tree: write the leaf values, then the Merkle multi-path. */
+static int open_leaves_gl(zk_wbuf *proof, const gl_t *cw, const zk_merkle_tree *tree, const size_t *idx,
+                          size_t u, unsigned k)
+{
+    size_t L = (size_t)1 << k;
+    for (size_t q = 0; q < u; q++)
+        zk_wbuf_gls(proof, cw + idx[q] * L, L);
+    return zk_merkle_open(tree, idx, u, proof);
+}
+
+static int open_leaves_gl3(zk_wbuf *proof, const gl3_t *cw, const zk_merkle_tree *tree, const size_t *idx,
+                           size_t u, unsigned k)
+{
+    size_t L = (size_t)1 << k;
+    for (size_t q = 0; q < u; q++)
+        zk_wbuf_gl3s(proof, cw + idx[q] * L, L);
+    return zk_merkle_open(tree, idx, u, proof);
+}
+
+int zk_whir_open(const zk_whir_witness *wit, const zk_whir_commitment *com, const zk_whir_claim *claims,
+                 size_t n_claims, zk_transcript *t, zk_wbuf *proof)
+{
+    return zk_whir_open_ex(wit, com, claims, n_claims, t, proof, WHIR_CHEAT_NONE);
+}
+
+int zk_whir_open_ex(const zk_whir_witness *wit, const zk_whir_commitment *com, const zk_whir_claim *claims,
+                    size_t n_claims, zk_transcript *t, zk_wbuf *proof, unsigned cheat)
+{
+    ZK_CHECK_ARG(wit != NULL && com != NULL && claims != NULL && t != NULL && proof != NULL);
+    ZK_CHECK_ARG(n_claims >= 1 && n_claims <= ZK_WHIR_MAX_CLAIMS);
+    ZK_CHECK_ARG(wit->evals != NULL && wit->coeffs != NULL && wit->codeword != NULL);
+    ZK_CHECK_ARG(zk_whir_params_equal(&wit->params, &com->params));
+    ZK_CHECK_ARG(memcmp(zk_merkle_root(&wit->tree)->h, com->root.h, ZK_HASH_BYTES) == 0);
+    const zk_whir_params *p = &com->params;
+    for (size_t j = 0; j < n_claims; j++)
+        ZK_CHECK_ARG(claims[j].kind == ZK_CLAIM_POINT ? claims[j].point != NULL
+                                                      : (claims[j].kind == ZK_CLAIM_LINEAR && claims[j].weights));
+    int st = cheat == WHIR_CHEAT_SKIP_CHECK ? ZK_OK : check_claims(wit, claims, n_claims);
+    if (st != ZK_OK)
+        return st;
+
+    uint32_t m = p->total_vars, n = p->n_vars, k = p->folding_factor, w = p->ood_samples;
+    size_t mm = (size_t)1 << m, nn = (size_t)1 << n;
+    prover P;
+    memset(&P, 0, sizeof P);
+    P.p = p;
+    P.t = t;
+    P.proof = proof;
+    P.k = k;
+    P.w = w;
+    P.vars = m;
+    P.cheat = cheat;
+    gl_t *fpe = NULL; /* f' evaluations (hiding) or padded evaluations (small non-hiding) */
+    gl3_t *Mcw_tmp = NULL, *Mcw = NULL;
+    zk_merkle_tree Mtree;
+    memset(&Mtree, 0, sizeof Mtree);
+    round_cw prev, next;
+    memset(&prev, 0, sizeof prev);
+    memset(&next, 0, sizeof next);
+    size_t *idx = NULL;
+    gl3_t *folds = NULL, *leafv = NULL;
+    zk_whir_constraint *cs = NULL;
+    gl_t *qpt = NULL;
+    gl3_t *qco = NULL;
+    gl3_t cmask = gl3_zero(); /* hiding: h = M + cmask f' */
+
+    zk_whir_absorb_claims(t, p, claims, n_claims);
+
+    size_t n_cs = n_claims + 2 * w;
+    cs = calloc(n_cs, sizeof *cs);
+    gl3_t *vals = calloc(n_cs, sizeof *vals);
+    P.cap = p->hiding ? mm : mm / 2;
+    P.F = malloc(P.cap * sizeof(gl3_t));
+    P.C = malloc(P.cap * sizeof(gl3_t));
+    P.F2 = malloc(P.cap * sizeof(gl3_t));
+    P.C2 = malloc(P.cap * sizeof(gl3_t));
+    P.W = calloc(mm, sizeof(gl3_t));
+    P.W2 = malloc((mm / 2) * sizeof(gl3_t));
+    size_t maxq = 0;
+    for (uint32_t i = 0; i <= p->n_rounds; i++)
+        maxq = p->queries[i] > maxq ? p->queries[i] : maxq;
+    idx = malloc(maxq * sizeof *idx);
+    folds = malloc(maxq * sizeof *folds);
+    leafv = malloc(((size_t)1 << k) * sizeof *leafv);
+    qpt = malloc((maxq * m + 1) * sizeof *qpt);
+    qco = malloc((maxq + 4) * sizeof *qco);
+    if (!cs || !vals || !P.F || !P.C || !P.F2 || !P.C2 || !P.W || !P.W2 || !qco || !idx ||
+        !folds || !leafv || !qpt) {
+        st = zk_set_error(ZK_ERR_NOMEM, "WHIR open: out of memory");
+        goto out;
+    }
+
+    /* ---- initial constraints (claims, commitment OOD; hiding: mask) ---- */
+    for (size_t j = 0; j < n_claims; j++) {
+        cs[j].type = claims[j].kind == ZK_CLAIM_POINT ? WHIR_C_POINT : WHIR_C_DENSE;
+        cs[j].point = claims[j].point;
+        cs[j].weights = claims[j].weights;
+        vals[j] = claims[j].value;
+    }
+    for (uint32_t s = 0; s < w; s++) {
+        cs[n_claims + s].type = WHIR_C_UNI;
+        cs[n_claims + s].y = com->ood_points[s];
+        vals[n_claims + s] = com->ood_answers[s];
+    }
+    n_cs = n_claims + w;
+    if (p->hiding) {
+        /* Fresh uniform mask M (m variables, extension coefficients), salted tree. */
+        unsigned log_n0 = zk_whir_log_domain(p, 0);
+        size_t N0 = (size_t)1 << log_n0;
+        gl3_t *Me = P.F, *Mc = P.C; /* evaluations / coefficients of M, later of h */
+        zk_whir_random_gl(Me->c, 3 * mm);
+        memcpy(Mc, Me, mm * sizeof(gl3_t));
+        zk_mle_evals_to_coeffs_gl3(Mc, m);
+        Mcw_tmp = malloc(N0 * sizeof(gl3_t));
+        Mcw = malloc(N0 * sizeof(gl3_t));
+        if (!Mcw_tmp || !Mcw || zk_rs_encode_gl3(Mcw_tmp, Mc, m, log_n0 - m) != 0) {
+            st = zk_set_error(ZK_ERR_NOMEM, "WHIR open: out of memory (mask)");
+            goto out;
+        }
+        zk_whir_leaf_major_gl3(Mcw, Mcw_tmp, log_n0, k);
+        wipe_free(Mcw_tmp, N0 * sizeof(gl3_t));
+        Mcw_tmp = NULL;
+        if (zk_merkle_build(&Mtree, Mcw, N0 >> k, ((size_t)1 << k) * sizeof(gl3_t), 1, NULL) != ZK_OK) {
+            st = zk_set_error(ZK_ERR_NOMEM, "WHIR open: out of memory (mask tree)");
+            goto out;
+        }
+        zk_wbuf_digest(proof, zk_merkle_root(&Mtree));
+        zk_transcript_absorb_digest(t, "zkm-whir-mask-root", zk_merkle_root(&Mtree));
+        gl3_t zM[4], ans[12];
+        zk_transcript_challenge_gl3s(t, "zkm-whir-mask-ood", zM, w);
+        for (uint32_t s = 0; s < w; s++) {
+            ans[s] = zk_whir_uni_eval_gl3(Mc, mm, zM[s]);
+            ans[w + s] = zk_whir_uni_eval_gl(wit->coeffs, mm, zM[s]);
+            ans[2 * w + s] = zk_whir_uni_eval_gl3(Mc, mm, com->ood_points[s]);
+        }
+        if (cheat == WHIR_CHEAT_MASK_OOD)
+            ans[0] = gl3_add(ans[0], gl3_one());
+        zk_wbuf_gl3s(proof, ans, 3 * w);
+        zk_transcript_absorb_gl3(t, "zkm-whir-mask-ood-answers", ans, 3 * w);
+        for (size_t j = 0; j < n_claims; j++) {
+            gl3_t mu = claim_functional_gl3(&claims[j], Me, n);
+            if (cheat == WHIR_CHEAT_MASK && j == 0)
+                mu = gl3_add(mu, gl3_one());
+            zk_wbuf_gl3(proof, mu);
+            zk_transcript_absorb_gl3(t, "zkm-whir-mask-claim", &mu, 1);
+            vals[j] = mu; /* + c v_j below */
+        }
+        gl3_t c = zk_transcript_challenge_gl3(t, "zkm-whir-mask-c");
+        cmask = c;
+        for (size_t j = 0; j < n_claims; j++)
+            vals[j] = gl3_add(vals[j], gl3_mul(c, claims[j].value));
+        for (uint32_t s = 0; s < w; s++) {
+            vals[n_claims + s] = gl3_add(ans[2 * w + s], gl3_mul(c, com->ood_answers[s]));
+            cs[n_cs].type = WHIR_C_UNI;
+            cs[n_cs].y = zM[s];
+            vals[n_cs] = gl3_add(ans[s], gl3_mul(c, ans[w + s]));
+            n_cs++;
+        }
+        /* h = M + c f': evaluations and coefficients (extension field). */
+        fpe = malloc(mm * sizeof *fpe);
+        if (!fpe) {
+            st = zk_set_error(ZK_ERR_NOMEM, "WHIR open: out of memory");
+            goto out;
+        }
+        memcpy(fpe, wit->coeffs, mm * sizeof *fpe);
+        zk_mle_coeffs_to_evals(fpe, m);
+#pragma omp parallel for schedule(static) if (mm >= PAR_MIN)
+        for (size_t b = 0; b < mm; b++) {
+            Me[b] = gl3_add(Me[b], gl3_mul_gl(c, fpe[b]));
+            Mc[b] = gl3_add(Mc[b], gl3_mul_gl(c, wit->coeffs[b]));
+        }
+        wipe_free(fpe, mm * sizeof *fpe);
+        fpe = NULL;
+    } else if (n == m) {
+        P.Fb = wit->evals;
+        P.Cb = wit->coeffs;
+    } else {
+        fpe = calloc(mm, sizeof *fpe);
+        if (!fpe) {
+            st = zk_set_error(ZK_ERR_NOMEM, "WHIR open: out of memory");
+            goto out;
+        }
+        memcpy(fpe, wit->evals, nn * sizeof *fpe);
+        P.Fb = fpe;
+        P.Cb = wit->coeffs;
+    }
+
+    gl3_t gamma = zk_transcript_challenge_gl3(t, "zkm-whir-gamma"), gp = gl3_one();
+    P.sigma = gl3_zero();
+    for (size_t j = 0; j < n_cs; j++) {
+        cs[j].coeff = gp;
+        P.sigma = gl3_add(P.sigma, gl3_mul(gp, vals[j]));
+        gp = gl3_mul(gp, gamma);
+    }
+    if (initial_weights(&P, cs, n_cs) != 0) {
+        st = zk_set_error(ZK_ERR_NOMEM, "WHIR open: out of memory");
+        goto out;
+    }
+
+    /* ---- rounds ---- */
+    size_t L = (size_t)1 << k;
+    for (uint32_t i = 0; i <= p->n_rounds; i++) {
+        sumcheck_iteration(&P, i);
+        unsigned log_n = zk_whir_log_domain(p, i);
+        gl3_t z[4], zans[4];
+        if (i < p->n_rounds) {
+            if ((st = encode_commit_gl3(&next, P.C, (uint32_t)P.vars, zk_whir_log_domain(p, i + 1), k,
+                                        (int)p->hiding)) != ZK_OK)
+                goto out;
+            zk_wbuf_digest(proof, zk_merkle_root(&next.tree));
+            zk_transcript_absorb_digest(t, "zkm-whir-root", zk_merkle_root(&next.tree));
+            zk_transcript_challenge_gl3s(t, "zkm-whir-ood", z, w);
+            for (uint32_t s = 0; s < w; s++)
+                zans[s] = zk_whir_uni_eval_gl3(P.C, (size_t)1 << P.vars, z[s]);
+            if (cheat == WHIR_CHEAT_OOD && i == 0)
+                zans[0] = gl3_add(zans[0], gl3_one());
+            zk_wbuf_gl3s(proof, zans, w);
+            zk_transcript_absorb_gl3(t, "zkm-whir-ood-answers", zans, w);
+        } else {
+            size_t nf = (size_t)1 << P.vars;
+            if (cheat == WHIR_CHEAT_FINAL)
+                P.C[0] = gl3_add(P.C[0], gl3_one());
+            zk_wbuf_gl3s(proof, P.C, nf);
+            zk_transcript_absorb_gl3(t, "zkm-whir-final", P.C, nf);
+        }
+        if (p->pow_bits[i])
+            zk_wbuf_u64(proof, zk_transcript_pow_prove(t, p->pow_bits[i]));
+        size_t tq = p->queries[i];
+        zk_transcript_challenge_indices(t, "zkm-whir-query", (uint64_t)1 << (log_n - k), idx, tq);
+        size_t u = zk_whir_sort_unique(idx, tq);
+        if (i == 0) {
+            if ((st = open_leaves_gl(proof, wit->codeword, &wit->tree, idx, u, k)) != ZK_OK)
+                goto out;
+            if (p->hiding && (st = open_leaves_gl3(proof, Mcw, &Mtree, idx, u, k)) != ZK_OK)
+                goto out;
+        } else {
+            if (cheat == WHIR_CHEAT_LEAF && i == 1)
+                prev.cw[idx[0] * L].c[0] = gl_add(prev.cw[idx[0] * L].c[0], 1);
+            if ((st = open_leaves_gl3(proof, prev.cw, &prev.tree, idx, u, k)) != ZK_OK)
+                goto out;
+        }
+        if (i == p->n_rounds)
+            break;
+        /* Fold the opened leaves (the verifier does the same). */
+        for (size_t q = 0; q < u; q++) {
+            if (i == 0) {
+                const gl_t *lf = wit->codeword + idx[q] * L;
+                for (size_t l = 0; l < L; l++)
+                    leafv[l] = p->hiding ? gl3_add(Mcw[idx[q] * L + l], gl3_mul_gl(cmask, lf[l]))
+                                         : gl3_from_gl(lf[l]);
+            } else {
+                memcpy(leafv, prev.cw + idx[q] * L, L * sizeof *leafv);
+            }
+            folds[q] = zk_whir_fold_leaf(leafv, k, P.alpha, log_n, idx[q]);
+        }
+        /* Combine the new OOD and shift constraints into W and sigma. */
+        gl3_t gc = zk_transcript_challenge_gl3(t, "zkm-whir-comb"), cf = gc;
+        size_t nv = P.vars;
+        gl3_t opts[4 * (ZK_WHIR_MAX_VARS + 2)];
+        for (uint32_t s = 0; s < w; s++) {
+            zk_mle_expand_point(opts + s * nv, z[s], nv);
+            qco[s] = cf;
+            P.sigma = gl3_add(P.sigma, gl3_mul(cf, zans[s]));
+            cf = gl3_mul(cf, gc);
+        }
+        int rc = w_acc_eq(P.W, nv, w, opts, NULL, qco);
+        for (size_t q = 0; q < u; q++) {
+            gl_t *qp = qpt + q * nv;
+            qp[0] = zk_whir_query_point(log_n, k, idx[q]);
+            for (size_t j = 1; j < nv; j++)
+                qp[j] = gl_sqr(qp[j - 1]);
+            qco[q] = cf;
+            P.sigma = gl3_add(P.sigma, gl3_mul(cf, folds[q]));
+            cf = gl3_mul(cf, gc);
+        }
+        if (rc != 0 || w_acc_eq(P.W, nv, u, NULL, qpt, qco) != 0) {
+            st = zk_set_error(ZK_ERR_NOMEM, "WHIR open: out of memory");
+            goto out;
+        }
+        round_cw_free(&prev);
+        prev = next;
+        memset(&next, 0, sizeof next);
+    }
+    if (proof->oom)
+        st = zk_set_error(ZK_ERR_NOMEM, "WHIR open: out of memory (proof)");
+out:
+    free(vals);
+    free(cs);
+    free(idx);
+    free(folds);
+    free(leafv);
+    free(qpt);
+    free(qco);
+    wipe_free(fpe, fpe ? mm * sizeof *fpe : 0);
+    if (Mcw_tmp)
+        wipe_free(Mcw_tmp, ((size_t)1 << zk_whir_log_domain(p, 0)) * sizeof(gl3_t));
+    if (Mcw)
+        wipe_free(Mcw, ((size_t)1 << zk_whir_log_domain(p, 0)) * sizeof(gl3_t));
+    zk_merkle_free(&Mtree);
+    round_cw_free(&prev);
+    round_cw_free(&next);
+    prover_free(&P);
+    return st;
+}
