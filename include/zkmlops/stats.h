@@ -8,8 +8,8 @@
  *   sum_j         = sum_i D[i][j]            (integer at scale 2^s)
  *   sum_squares_j = sum_i D[i][j]^2          (integer at scale 2^(2s))
  * and the derived values, exact integer arithmetic, rounding half away from zero:
- *   mean_j     = round(sum_j / n)                          (scale 2^s)
- *   variance_j = round((n*sum_squares_j - sum_j^2) / (n^2 * 2^s))   (population variance, scale 2^s)
+ *   mean_j     = round(sum_j / n)                              (scale 2^s)
+ *   variance_j = round((n*sum_squares_j - sum_j^2) / n^2)      (population variance, scale 2^(2s))
  *
  * The proof is one Libra-masked sumcheck (degree 3) batching all columns with
  * random challenges, one hiding WHIR opening of the dataset commitment at the
@@ -41,7 +41,7 @@ typedef struct {
 } zk_stats_security;
 
 void zk_stats_free(zk_stats *s);
-/* Exact derived values. */
+/* Exact derived values: mean at scale 2^s, variance at scale 2^(2s). */
 int64_t zk_stats_mean_fixed(const zk_stats *s, uint32_t j);
 int64_t zk_stats_variance_fixed(const zk_stats *s, uint32_t j);
 

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,12 @@ static void usage_verify(FILE *f)
 
 static double fixed_to_double(int64_t v, unsigned scale) { return (double)v / (double)((uint64_t)1 << scale); }
 
+/* The exact rational sum / (n 2^s), rounded once to double (what "mean" reports). */
+static double mean_double(const zk_stats *st, uint32_t j)
+{
+    return (double)st->sum[j] / ((double)st->count * (double)((uint64_t)1 << st->scale_bits));
+}
+
 static void add_i64_string(cJSON *o, const char *k, int64_t v)
 {
     char buf[32];
@@ -55,7 +62,9 @@ static cJSON *stats_to_json(const zk_stats *st, const zk_dataset_meta *m, const 
     cJSON_AddStringToObject(root, "commitment_sha256", com_hex);
     cJSON_AddNumberToObject(root, "rows", (double)st->count);
     cJSON_AddNumberToObject(root, "scale_bits", st->scale_bits);
-    cJSON_AddStringToObject(root, "rounding", "half away from zero; variance is the population variance");
+    cJSON_AddStringToObject(root, "rounding",
+                            "half away from zero; mean_fixed at scale 2^s, variance_fixed (population "
+                            "variance) at scale 2^(2s); mean and variance as doubles");
     cJSON *cols = cJSON_AddArrayToObject(root, "columns");
     for (uint32_t j = 0; j < st->n_cols; j++) {
         cJSON *c = cJSON_CreateObject();
@@ -67,8 +76,8 @@ static cJSON *stats_to_json(const zk_stats *st, const zk_dataset_meta *m, const 
         add_i64_string(c, "mean_fixed", mean);
         add_i64_string(c, "variance_fixed", var);
         cJSON_AddNumberToObject(c, "sum", fixed_to_double(st->sum[j], st->scale_bits));
-        cJSON_AddNumberToObject(c, "mean", fixed_to_double(mean, st->scale_bits));
-        cJSON_AddNumberToObject(c, "variance", fixed_to_double(var, st->scale_bits));
+        cJSON_AddNumberToObject(c, "mean", mean_double(st, j));
+        cJSON_AddNumberToObject(c, "variance", fixed_to_double(var, 2 * st->scale_bits));
         cJSON_AddItemToArray(cols, c);
     }
     return root;
@@ -268,8 +277,8 @@ static int load_claimed(const char *path, const zk_dataset_commitment *com, cons
         /* Derived values must be exactly what the proved sums imply. */
         int64_t mean = zk_stats_mean_fixed(st, j), var = zk_stats_variance_fixed(st, j);
         static const char *fkeys[3] = {"sum", "mean", "variance"};
-        double fv[3] = {fixed_to_double(v[0], st->scale_bits), fixed_to_double(mean, st->scale_bits),
-                        fixed_to_double(var, st->scale_bits)};
+        double fv[3] = {fixed_to_double(v[0], st->scale_bits), mean_double(st, j),
+                        fixed_to_double(var, 2 * st->scale_bits)};
         if (mean != v[2] || var != v[3]) {
             rc = zk_set_error(ZK_ERR_REJECT, "%s: $.columns[%u]: %s does not follow from the proved sums",
                               path, j, mean != v[2] ? "mean_fixed" : "variance_fixed");
@@ -277,7 +286,10 @@ static int load_claimed(const char *path, const zk_dataset_commitment *com, cons
         }
         for (int k = 0; k < 3; k++) {
             const cJSON *x = cJSON_GetObjectItemCaseSensitive(c, fkeys[k]);
-            if (!cJSON_IsNumber(x) || x->valuedouble != fv[k]) {
+            /* cJSON prints 15 significant digits when they compare equal within DBL_EPSILON,
+             * so compare with a relative tolerance of 1e-13 (the exact values are the
+             * *_fixed integers above, checked exactly). */
+            if (!cJSON_IsNumber(x) || fabs(x->valuedouble - fv[k]) > 1e-13 * fmax(1.0, fabs(fv[k]))) {
                 rc = zk_set_error(ZK_ERR_REJECT, "%s: $.columns[%u].%s does not match the proved value %.17g",
                                   path, j, fkeys[k], fv[k]);
                 break;
@@ -350,10 +362,10 @@ static int stats_verify(int argc, char **argv)
                    hex, (unsigned long long)stats.count, stats.n_cols, stats.scale_bits);
             printf("%-28s %8s %16s %16s %16s\n", "column", "count", "sum", "mean", "variance");
             for (uint32_t j = 0; j < stats.n_cols; j++)
-                printf("%-28s %8llu %16.6f %16.6f %16.6f\n", com.meta.col_names[j],
+                printf("%-28s %8llu %16.6f %16.8g %16.8g\n", com.meta.col_names[j],
                        (unsigned long long)stats.count, fixed_to_double(stats.sum[j], stats.scale_bits),
-                       fixed_to_double(zk_stats_mean_fixed(&stats, j), stats.scale_bits),
-                       fixed_to_double(zk_stats_variance_fixed(&stats, j), stats.scale_bits));
+                       mean_double(&stats, j),
+                       fixed_to_double(zk_stats_variance_fixed(&stats, j), 2 * stats.scale_bits));
             printf("security: %.1f bits (WHIR dataset opening %.1f, mask opening %.1f, sumcheck %.1f; "
                    "Johnson-bound regime, SHA-256)\n",
                    sec.security_bits, sec.whir_data_bits, sec.whir_mask_bits, sec.sumcheck_bits);

@@ -42,8 +42,7 @@ int64_t zk_stats_variance_fixed(const zk_stats *s, uint32_t j)
 {
     __int128 n = (__int128)s->count;
     __int128 num = n * (__int128)s->sum_squares[j] - (__int128)s->sum[j] * s->sum[j];
-    __int128 den = n * n * ((__int128)1 << s->scale_bits);
-    return (int64_t)div_round(num, den);
+    return (int64_t)div_round(num, n * n);
 }
 
 int zk_stats_compute(zk_stats *out, const zk_dataset_private *ds)
