@@ -51,8 +51,9 @@ int zk_intt_gl3(gl3_t *a, unsigned log_n);
 int zk_rs_encode(gl_t *out, const gl_t *coeffs, unsigned log_k, unsigned log_blowup);
 int zk_rs_encode_gl3(gl3_t *out, const gl3_t *coeffs, unsigned log_k, unsigned log_blowup);
 
-/* O(n^2) reference DFT (tests only): out[j] = sum_i in[i] w^(ij), same
- * convention as zk_ntt. out[0..2^log_n) must not be in (abort if out == in). */
+/* O(n^2) reference DFT (tests only): out[j] = sum_i in[i] w^(ij) for
+ * 0 <= j < 2^log_n, same convention as zk_ntt. out and in are distinct
+ * arrays of 2^log_n elements (abort if out == in). */
 void zk_dft_reference(gl_t *out, const gl_t *in, unsigned log_n);
 
 #endif
