@@ -248,6 +248,35 @@ static void test_merkle_leaf_size_boundaries(void **state)
     }
 }
 
+/* A tree large enough for the parallel build and the huge-page allocation
+ * path (>= 4 MiB of nodes and of salts). */
+static void test_merkle_large(void **state)
+{
+    (void)state;
+    test_rng r;
+    test_rng_seed(&r, test_seed() + 7);
+    size_t n = (size_t)1 << 17, lb = 8;
+    uint8_t *leaves = random_bytes(&r, n * lb);
+    zk_merkle_tree t;
+    assert_int_equal(zk_merkle_build(&t, leaves, n, lb, 1, NULL), ZK_OK);
+    zk_digest *ref = ref_tree(leaves, n, lb, t.salts);
+    assert_memory_equal(t.nodes, ref, (2 * n - 1) * sizeof *ref);
+    size_t idx[50];
+    for (int i = 0; i < 50; i++)
+        idx[i] = test_rng_u64(&r) % n;
+    uint8_t *data = gather(leaves, lb, idx, 50);
+    zk_wbuf w;
+    zk_wbuf_init(&w);
+    assert_int_equal(zk_merkle_open(&t, idx, 50, &w), ZK_OK);
+    assert_int_equal(verify_exact(zk_merkle_root(&t), n, lb, 1, idx, 50, data, w.data, w.len, NULL),
+                     ZK_OK);
+    zk_wbuf_free(&w);
+    free(data);
+    free(ref);
+    zk_merkle_free(&t);
+    free(leaves);
+}
+
 static void test_merkle_unsalted_deterministic(void **state)
 {
     (void)state;
@@ -529,6 +558,7 @@ int main(void)
         cmocka_unit_test(test_sha256_million_a),
         cmocka_unit_test(test_merkle_build_matches_reference),
         cmocka_unit_test(test_merkle_leaf_size_boundaries),
+        cmocka_unit_test(test_merkle_large),
         cmocka_unit_test(test_merkle_unsalted_deterministic),
         cmocka_unit_test(test_merkle_salted_fresh),
         cmocka_unit_test(test_merkle_open_verify_random),
