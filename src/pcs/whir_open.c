@@ -111,6 +111,61 @@ static int w_acc_eq(gl3_t *W, size_t v, size_t nq, const gl3_t *pts3, const gl_t
     return 0;
 }
 
+/* ---- eq-weighted dot products: sum_{b < 2^v} eq(z, b) T[b] (one parallel pass) ---- */
+
+static gl3_t eq_dot(const gl_t *Tb, const gl3_t *T3, size_t v, const gl3_t *z)
+{
+    size_t lo = v < EQ_LO ? v : EQ_LO, hi = v - lo;
+    size_t nlo = (size_t)1 << lo, nhi = (size_t)1 << hi;
+    gl3_t *L = malloc((nlo + nhi) * sizeof *L);
+    if (!L) {
+        /* small fallback without tables */
+        return Tb ? zk_mle_eval_gl(Tb, v, z) : zk_mle_eval_gl3(T3, v, z);
+    }
+    gl3_t *H = L + nlo;
+    eq_table_gl3(L, z, lo, gl3_one());
+    eq_table_gl3(H, z + lo, hi, gl3_one());
+    gl3_t tot = gl3_zero();
+#pragma omp parallel if (nhi > 1 && nlo * nhi >= PAR_MIN)
+    {
+        gl3_t acc = gl3_zero();
+#pragma omp for schedule(static)
+        for (size_t bh = 0; bh < nhi; bh++) {
+            gl3_t in = gl3_zero();
+            if (Tb) {
+                const gl_t *row = Tb + bh * nlo;
+                for (size_t bl = 0; bl < nlo; bl++)
+                    in = gl3_add(in, gl3_mul_gl(L[bl], row[bl]));
+            } else {
+                const gl3_t *row = T3 + bh * nlo;
+                for (size_t bl = 0; bl < nlo; bl++)
+                    in = gl3_add(in, gl3_mul(L[bl], row[bl]));
+            }
+            acc = gl3_add(acc, gl3_mul(in, H[bh]));
+        }
+#pragma omp critical(whir_dot)
+        tot = gl3_add(tot, acc);
+    }
+    free(L);
+    return tot;
+}
+
+/* sum_{b < nn} w[b] T[b] for extension weights. */
+static gl3_t dense_dot(const gl3_t *w, const gl_t *Tb, const gl3_t *T3, size_t nn)
+{
+    gl3_t tot = gl3_zero();
+#pragma omp parallel if (nn >= PAR_MIN)
+    {
+        gl3_t acc = gl3_zero();
+#pragma omp for schedule(static)
+        for (size_t b = 0; b < nn; b++)
+            acc = gl3_add(acc, Tb ? gl3_mul_gl(w[b], Tb[b]) : gl3_mul(w[b], T3[b]));
+#pragma omp critical(whir_dot)
+        tot = gl3_add(tot, acc);
+    }
+    return tot;
+}
+
 /* ---- sumcheck rounds on sum_b W(b) F(b) (degree 2 in each variable) ----
  * Round polynomial s(X) = c0 + c1 X + c2 X^2 with
  *   c0 = sum_i W[2i] F[2i],  c2 = sum_i (W[2i+1] - W[2i]) (F[2i+1] - F[2i]);
@@ -120,18 +175,28 @@ typedef struct {
     gl3_t c0, c2;
 } sc_sums;
 
-static sc_sums sc_sums_gl(const gl_t *F, const gl3_t *W, size_t half)
+static sc_sums sc_sums_tab(const gl_t *Fb, const gl3_t *F, const gl3_t *W, size_t half)
 {
     sc_sums tot = {gl3_zero(), gl3_zero()};
 #pragma omp parallel if (half >= PAR_MIN)
     {
         gl3_t a0 = gl3_zero(), a2 = gl3_zero();
+        if (Fb) {
 #pragma omp for schedule(static)
-        for (size_t i = 0; i < half; i++) {
-            gl_t f0 = F[2 * i], f1 = F[2 * i + 1];
-            gl3_t w0 = W[2 * i], w1 = W[2 * i + 1];
-            a0 = gl3_add(a0, gl3_mul_gl(w0, f0));
-            a2 = gl3_add(a2, gl3_mul_gl(gl3_sub(w1, w0), gl_sub(f1, f0)));
+            for (size_t i = 0; i < half; i++) {
+                gl_t f0 = Fb[2 * i], f1 = Fb[2 * i + 1];
+                gl3_t w0 = W[2 * i], w1 = W[2 * i + 1];
+                a0 = gl3_add(a0, gl3_mul_gl(w0, f0));
+                a2 = gl3_add(a2, gl3_mul_gl(gl3_sub(w1, w0), gl_sub(f1, f0)));
+            }
+        } else {
+#pragma omp for schedule(static)
+            for (size_t i = 0; i < half; i++) {
+                gl3_t f0 = F[2 * i], f1 = F[2 * i + 1];
+                gl3_t w0 = W[2 * i], w1 = W[2 * i + 1];
+                a0 = gl3_add(a0, gl3_mul(w0, f0));
+                a2 = gl3_add(a2, gl3_mul(gl3_sub(w1, w0), gl3_sub(f1, f0)));
+            }
         }
 #pragma omp critical(whir_sc)
         {
@@ -142,16 +207,46 @@ static sc_sums sc_sums_gl(const gl_t *F, const gl3_t *W, size_t half)
     return tot;
 }
 
-static sc_sums sc_sums_gl3(const gl3_t *F, const gl3_t *W, size_t half)
+static inline gl3_t fold1(gl3_t x0, gl3_t x1, gl3_t a) { return gl3_add(x0, gl3_mul(a, gl3_sub(x1, x0))); }
+static inline gl3_t fold1b(gl_t x0, gl_t x1, gl3_t a)
+{
+    return gl3_add(gl3_from_gl(x0), gl3_mul_gl(a, gl_sub(x1, x0)));
+}
+
+/* Bind X_1 := a in F (base Fb or extension F; 2 half entries) and W into Fo,
+ * Wo (half entries). If `want`, also return the next round's sums over the
+ * folded tables (fused into the same pass). */
+static sc_sums fold_and_sum(gl3_t *Fo, gl3_t *Wo, const gl_t *Fb, const gl3_t *F, const gl3_t *W, size_t half,
+                            gl3_t a, int want)
 {
     sc_sums tot = {gl3_zero(), gl3_zero()};
-#pragma omp parallel if (half >= PAR_MIN)
+    if (!want || half < 2) {
+#pragma omp parallel for schedule(static) if (half >= PAR_MIN)
+        for (size_t i = 0; i < half; i++) {
+            Fo[i] = Fb ? fold1b(Fb[2 * i], Fb[2 * i + 1], a) : fold1(F[2 * i], F[2 * i + 1], a);
+            Wo[i] = fold1(W[2 * i], W[2 * i + 1], a);
+        }
+        return tot;
+    }
+    size_t q = half / 2;
+#pragma omp parallel if (q >= PAR_MIN)
     {
         gl3_t a0 = gl3_zero(), a2 = gl3_zero();
 #pragma omp for schedule(static)
-        for (size_t i = 0; i < half; i++) {
-            gl3_t f0 = F[2 * i], f1 = F[2 * i + 1];
-            gl3_t w0 = W[2 * i], w1 = W[2 * i + 1];
+        for (size_t i = 0; i < q; i++) {
+            gl3_t f0, f1;
+            if (Fb) {
+                f0 = fold1b(Fb[4 * i], Fb[4 * i + 1], a);
+                f1 = fold1b(Fb[4 * i + 2], Fb[4 * i + 3], a);
+            } else {
+                f0 = fold1(F[4 * i], F[4 * i + 1], a);
+                f1 = fold1(F[4 * i + 2], F[4 * i + 3], a);
+            }
+            gl3_t w0 = fold1(W[4 * i], W[4 * i + 1], a), w1 = fold1(W[4 * i + 2], W[4 * i + 3], a);
+            Fo[2 * i] = f0;
+            Fo[2 * i + 1] = f1;
+            Wo[2 * i] = w0;
+            Wo[2 * i + 1] = w1;
             a0 = gl3_add(a0, gl3_mul(w0, f0));
             a2 = gl3_add(a2, gl3_mul(gl3_sub(w1, w0), gl3_sub(f1, f0)));
         }
@@ -164,38 +259,6 @@ static sc_sums sc_sums_gl3(const gl3_t *F, const gl3_t *W, size_t half)
     return tot;
 }
 
-/* Fold the evaluation tables (X_1 := alpha) and the coefficient table
- * (c'[i] = c[2i] + alpha c[2i+1]). Base inputs write into ext outputs. */
-static void fold_evals_gl(gl3_t *out, const gl_t *F, size_t half, gl3_t a)
-{
-#pragma omp parallel for schedule(static) if (half >= PAR_MIN)
-    for (size_t i = 0; i < half; i++)
-        out[i] = gl3_add(gl3_from_gl(F[2 * i]), gl3_mul_gl(a, gl_sub(F[2 * i + 1], F[2 * i])));
-}
-
-static void fold_coeffs_gl(gl3_t *out, const gl_t *C, size_t half, gl3_t a)
-{
-#pragma omp parallel for schedule(static) if (half >= PAR_MIN)
-    for (size_t i = 0; i < half; i++)
-        out[i] = gl3_add(gl3_from_gl(C[2 * i]), gl3_mul_gl(a, C[2 * i + 1]));
-}
-
-/* In place: out may equal F (reads 2i, 2i+1 before writing i <= 2i). Sequential
- * order matters in place, so the parallel version writes to a separate half. */
-static void fold_evals_gl3(gl3_t *out, const gl3_t *F, size_t half, gl3_t a)
-{
-#pragma omp parallel for schedule(static) if (half >= PAR_MIN && out != F)
-    for (size_t i = 0; i < half; i++)
-        out[i] = gl3_add(F[2 * i], gl3_mul(a, gl3_sub(F[2 * i + 1], F[2 * i])));
-}
-
-static void fold_coeffs_gl3(gl3_t *out, const gl3_t *C, size_t half, gl3_t a)
-{
-#pragma omp parallel for schedule(static) if (half >= PAR_MIN && out != C)
-    for (size_t i = 0; i < half; i++)
-        out[i] = gl3_add(C[2 * i], gl3_mul(a, C[2 * i + 1]));
-}
-
 /* ---- prover state ---- */
 
 typedef struct {
@@ -203,16 +266,14 @@ typedef struct {
     zk_transcript *t;
     zk_wbuf *proof;
     uint32_t k, w;
-    /* current polynomial: evaluations F and coefficients C over `vars` variables.
-     * In iteration 0 of a non-hiding opening they are the witness's base tables. */
+    unsigned cheat;
+    /* current polynomial: evaluations over `vars` variables; in iteration 0 of
+     * a non-hiding opening the witness's base-field table Fb */
     size_t vars;
-    const gl_t *Fb, *Cb;
-    gl3_t *F, *C, *W;
-    gl3_t *F2, *C2, *W2; /* ping-pong buffers for parallel folding */
-    size_t cap;          /* entries allocated in F, C, W, F2, C2, W2 */
+    const gl_t *Fb;
+    gl3_t *F, *W, *F2, *W2; /* ping-pong buffers */
     gl3_t sigma;
     gl3_t alpha[WHIR_MAX_K];
-    unsigned cheat;
 } prover;
 
 static void swap_ptr(gl3_t **a, gl3_t **b)
@@ -222,13 +283,12 @@ static void swap_ptr(gl3_t **a, gl3_t **b)
     *b = t;
 }
 
-/* k sumcheck rounds of iteration i; leaves F, C, W on vars - k variables. */
+/* k sumcheck rounds of iteration i; leaves F, W on vars - k variables. */
 static void sumcheck_iteration(prover *P, uint32_t i)
 {
     const zk_whir_params *p = P->p;
+    sc_sums sm = sc_sums_tab(P->Fb, P->F, P->W, (size_t)1 << (P->vars - 1));
     for (uint32_t s = 0; s < P->k; s++) {
-        size_t half = (size_t)1 << (P->vars - 1);
-        sc_sums sm = P->Fb ? sc_sums_gl(P->Fb, P->W, half) : sc_sums_gl3(P->F, P->W, half);
         if (P->cheat == WHIR_CHEAT_SUMCHECK && i == 0 && s == 0)
             sm.c0 = gl3_add(sm.c0, gl3_one());
         gl3_t msg[2] = {sm.c0, sm.c2};
@@ -240,58 +300,33 @@ static void sumcheck_iteration(prover *P, uint32_t i)
         P->alpha[s] = a;
         gl3_t c1 = gl3_sub(gl3_sub(P->sigma, gl3_add(sm.c0, sm.c0)), sm.c2);
         P->sigma = gl3_add(sm.c0, gl3_mul(a, gl3_add(c1, gl3_mul(a, sm.c2))));
-        if (P->Fb) {
-            fold_evals_gl(P->F, P->Fb, half, a);
-            fold_coeffs_gl(P->C, P->Cb, half, a);
-            P->Fb = P->Cb = NULL;
-        } else {
-            fold_evals_gl3(P->F2, P->F, half, a);
-            fold_coeffs_gl3(P->C2, P->C, half, a);
-            swap_ptr(&P->F, &P->F2);
-            swap_ptr(&P->C, &P->C2);
-        }
-        fold_evals_gl3(P->W2, P->W, half, a);
+        size_t half = (size_t)1 << (P->vars - 1);
+        sm = fold_and_sum(P->F2, P->W2, P->Fb, P->F, P->W, half, a, s + 1 < P->k);
+        P->Fb = NULL;
+        swap_ptr(&P->F, &P->F2);
         swap_ptr(&P->W, &P->W2);
         P->vars--;
     }
 }
 
-/* A committed codeword of a later round (extension field, leaf-major). */
+/* A committed codeword of a later round (extension field, leaf-major), in a
+ * caller-owned buffer. */
 typedef struct {
     gl3_t *cw;
     zk_merkle_tree tree;
-    unsigned log_n;
 } round_cw;
 
-static void round_cw_free(round_cw *r)
+static int encode_commit(round_cw *out, gl3_t *cwbuf, gl3_t *tmp, const gl3_t *coeffs, uint32_t vars,
+                         unsigned log_n, unsigned k, int salted)
 {
-    if (r->cw)
-        wipe_free(r->cw, ((size_t)1 << r->log_n) * sizeof(gl3_t));
-    zk_merkle_free(&r->tree);
-    memset(r, 0, sizeof *r);
-}
-
-static int encode_commit_gl3(round_cw *out, const gl3_t *coeffs, uint32_t vars, unsigned log_n, unsigned k,
-                             int salted)
-{
-    size_t N = (size_t)1 << log_n;
     memset(out, 0, sizeof *out);
-    gl3_t *tmp = malloc(N * sizeof *tmp);
-    out->cw = malloc(N * sizeof *out->cw);
-    out->log_n = log_n;
-    if (!tmp || !out->cw || zk_rs_encode_gl3(tmp, coeffs, vars, log_n - vars) != 0) {
-        free(tmp);
-        free(out->cw);
-        out->cw = NULL;
+    if (zk_rs_encode_gl3(tmp, coeffs, vars, log_n - vars) != 0)
         return zk_set_error(ZK_ERR_NOMEM, "WHIR open: out of memory (encoding)");
-    }
-    zk_whir_leaf_major_gl3(out->cw, tmp, log_n, k);
-    wipe_free(tmp, N * sizeof *tmp);
-    if (zk_merkle_build(&out->tree, out->cw, N >> k, ((size_t)1 << k) * sizeof(gl3_t), salted, NULL) != ZK_OK) {
-        wipe_free(out->cw, N * sizeof(gl3_t));
-        out->cw = NULL;
+    zk_whir_leaf_major_gl3(cwbuf, tmp, log_n, k);
+    out->cw = cwbuf;
+    if (zk_merkle_build(&out->tree, cwbuf, ((size_t)1 << log_n) >> k, ((size_t)1 << k) * sizeof(gl3_t), salted,
+                        NULL) != ZK_OK)
         return zk_set_error(ZK_ERR_NOMEM, "WHIR open: out of memory (Merkle tree)");
-    }
     return ZK_OK;
 }
 
@@ -299,32 +334,13 @@ static int encode_commit_gl3(round_cw *out, const gl3_t *coeffs, uint32_t vars, 
 static int check_claims(const zk_whir_witness *wit, const zk_whir_claim *claims, size_t n_claims)
 {
     uint32_t n = wit->params.n_vars;
-    size_t nn = (size_t)1 << n;
     for (size_t j = 0; j < n_claims; j++) {
-        gl3_t v;
-        if (claims[j].kind == ZK_CLAIM_POINT) {
-            v = zk_mle_eval_gl(wit->evals, n, claims[j].point);
-        } else {
-            v = gl3_zero();
-            for (size_t b = 0; b < nn; b++)
-                v = gl3_add(v, gl3_mul_gl(claims[j].weights[b], wit->evals[b]));
-        }
+        gl3_t v = claims[j].kind == ZK_CLAIM_POINT ? eq_dot(wit->evals, NULL, n, claims[j].point)
+                                                   : dense_dot(claims[j].weights, wit->evals, NULL, (size_t)1 << n);
         if (!gl3_eq(v, claims[j].value))
             return zk_set_error(ZK_ERR_INPUT, "WHIR open: claim %zu is false", j);
     }
     return ZK_OK;
-}
-
-/* Value of a claim's linear functional on an extension table restricted to
- * the first 2^n entries (the zero-padded embedding). */
-static gl3_t claim_functional_gl3(const zk_whir_claim *c, const gl3_t *tab, uint32_t n)
-{
-    if (c->kind == ZK_CLAIM_POINT)
-        return zk_mle_eval_gl3(tab, n, c->point);
-    gl3_t v = gl3_zero();
-    for (size_t b = 0; b < ((size_t)1 << n); b++)
-        v = gl3_add(v, gl3_mul(c->weights[b], tab[b]));
-    return v;
 }
 
 /* W = sum_j coeff_j w_j over the initial constraints (2^m entries, zeroed). */
@@ -372,17 +388,6 @@ static int initial_weights(prover *P, const zk_whir_constraint *cs, size_t n_cs)
     return rc;
 }
 
-static void prover_free(prover *P)
-{
-    size_t b = P->cap * sizeof(gl3_t);
-    wipe_free(P->F, P->F ? b : 0);
-    wipe_free(P->C, P->C ? b : 0);
-    wipe_free(P->F2, P->F2 ? b : 0);
-    wipe_free(P->C2, P->C2 ? b : 0);
-    free(P->W);
-    free(P->W2);
-}
-
 /* Open leaves idx[0..u) of a tree: write the leaf values, then the Merkle multi-path. */
 static int open_leaves_gl(zk_wbuf *proof, const gl_t *cw, const zk_merkle_tree *tree, const size_t *idx,
                           size_t u, unsigned k)
@@ -400,6 +405,34 @@ static int open_leaves_gl3(zk_wbuf *proof, const gl3_t *cw, const zk_merkle_tree
     for (size_t q = 0; q < u; q++)
         zk_wbuf_gl3s(proof, cw + idx[q] * L, L);
     return zk_merkle_open(tree, idx, u, proof);
+}
+
+/* Buffers of one opening (all freed, and wiped where secret, by ws_free). */
+typedef struct {
+    size_t mm, n0, n1;   /* 2^m; N_0 (hiding mask codeword); N_1 */
+    size_t f_len, g_len; /* entries of F and G */
+    gl3_t *F, *F2, *W, *W2, *G;
+    gl3_t *tmp;          /* encoding output before the leaf-major reordering */
+    gl3_t *bufA, *bufB;  /* codewords of rounds 1, 3, ... and 2, 4, ... */
+    gl3_t *Mcw;          /* hiding: the mask codeword (leaf-major) */
+    gl_t *fpad;          /* non-hiding, n < m: zero-padded evaluations */
+    size_t tmp_len;
+} workspace;
+
+static void ws_free(workspace *ws)
+{
+    size_t mm = ws->mm;
+    wipe_free(ws->F, ws->F ? ws->f_len * sizeof(gl3_t) : 0);
+    wipe_free(ws->F2, ws->F2 ? (mm / 2) * sizeof(gl3_t) : 0);
+    wipe_free(ws->W, ws->W ? mm * sizeof(gl3_t) : 0);
+    free(ws->W2);
+    wipe_free(ws->G, ws->G ? ws->g_len * sizeof(gl3_t) : 0);
+    wipe_free(ws->tmp, ws->tmp ? ws->tmp_len * sizeof(gl3_t) : 0);
+    wipe_free(ws->bufA, ws->bufA ? ws->n1 * sizeof(gl3_t) : 0);
+    wipe_free(ws->bufB, ws->bufB ? (ws->n1 / 2) * sizeof(gl3_t) : 0);
+    wipe_free(ws->Mcw, ws->Mcw ? ws->n0 * sizeof(gl3_t) : 0);
+    wipe_free(ws->fpad, ws->fpad ? mm * sizeof(gl_t) : 0);
+    memset(ws, 0, sizeof *ws);
 }
 
 int zk_whir_open(const zk_whir_witness *wit, const zk_whir_commitment *com, const zk_whir_claim *claims,
@@ -424,8 +457,13 @@ int zk_whir_open_ex(const zk_whir_witness *wit, const zk_whir_commitment *com, c
     if (st != ZK_OK)
         return st;
 
-    uint32_t m = p->total_vars, n = p->n_vars, k = p->folding_factor, w = p->ood_samples;
-    size_t mm = (size_t)1 << m, nn = (size_t)1 << n;
+    uint32_t m = p->total_vars, n = p->n_vars, k = p->folding_factor, w = p->ood_samples, R = p->n_rounds;
+    size_t mm = (size_t)1 << m, nn = (size_t)1 << n, L = (size_t)1 << k;
+    workspace ws;
+    memset(&ws, 0, sizeof ws);
+    ws.mm = mm;
+    ws.n0 = (size_t)1 << zk_whir_log_domain(p, 0);
+    ws.n1 = R >= 1 ? (size_t)1 << zk_whir_log_domain(p, 1) : 0;
     prover P;
     memset(&P, 0, sizeof P);
     P.p = p;
@@ -435,45 +473,50 @@ int zk_whir_open_ex(const zk_whir_witness *wit, const zk_whir_commitment *com, c
     P.w = w;
     P.vars = m;
     P.cheat = cheat;
-    gl_t *fpe = NULL; /* f' evaluations (hiding) or padded evaluations (small non-hiding) */
-    gl3_t *Mcw_tmp = NULL, *Mcw = NULL;
     zk_merkle_tree Mtree;
     memset(&Mtree, 0, sizeof Mtree);
     round_cw prev, next;
     memset(&prev, 0, sizeof prev);
     memset(&next, 0, sizeof next);
-    size_t *idx = NULL;
-    gl3_t *folds = NULL, *leafv = NULL;
-    zk_whir_constraint *cs = NULL;
-    gl_t *qpt = NULL;
-    gl3_t *qco = NULL;
+    size_t maxq = 0;
+    for (uint32_t i = 0; i <= R; i++)
+        maxq = p->queries[i] > maxq ? p->queries[i] : maxq;
+    size_t n_cs = n_claims + 2 * w;
+    zk_whir_constraint *cs = calloc(n_cs, sizeof *cs);
+    gl3_t *vals = calloc(n_cs, sizeof *vals);
+    size_t *idx = malloc(maxq * sizeof *idx);
+    gl3_t *folds = malloc(maxq * sizeof *folds);
+    gl3_t *leafv = malloc(L * sizeof *leafv);
+    gl_t *qpt = malloc((maxq * m + 1) * sizeof *qpt);
+    gl3_t *qco = malloc((maxq + 4) * sizeof *qco);
     gl3_t cmask = gl3_zero(); /* hiding: h = M + cmask f' */
 
-    zk_whir_absorb_claims(t, p, claims, n_claims);
-
-    size_t n_cs = n_claims + 2 * w;
-    cs = calloc(n_cs, sizeof *cs);
-    gl3_t *vals = calloc(n_cs, sizeof *vals);
-    P.cap = p->hiding ? mm : mm / 2;
-    P.F = malloc(P.cap * sizeof(gl3_t));
-    P.C = malloc(P.cap * sizeof(gl3_t));
-    P.F2 = malloc(P.cap * sizeof(gl3_t));
-    P.C2 = malloc(P.cap * sizeof(gl3_t));
-    P.W = calloc(mm, sizeof(gl3_t));
-    P.W2 = malloc((mm / 2) * sizeof(gl3_t));
-    size_t maxq = 0;
-    for (uint32_t i = 0; i <= p->n_rounds; i++)
-        maxq = p->queries[i] > maxq ? p->queries[i] : maxq;
-    idx = malloc(maxq * sizeof *idx);
-    folds = malloc(maxq * sizeof *folds);
-    leafv = malloc(((size_t)1 << k) * sizeof *leafv);
-    qpt = malloc((maxq * m + 1) * sizeof *qpt);
-    qco = malloc((maxq + 4) * sizeof *qco);
-    if (!cs || !vals || !P.F || !P.C || !P.F2 || !P.C2 || !P.W || !P.W2 || !qco || !idx ||
-        !folds || !leafv || !qpt) {
+    ws.f_len = p->hiding ? mm : mm / 2;
+    ws.g_len = p->hiding ? mm : (mm >> k) + 1;
+    ws.F = malloc(ws.f_len * sizeof(gl3_t));
+    ws.F2 = malloc((mm / 2) * sizeof(gl3_t));
+    ws.W = calloc(mm, sizeof(gl3_t));
+    ws.W2 = malloc((mm / 2) * sizeof(gl3_t));
+    ws.G = malloc(ws.g_len * sizeof(gl3_t));
+    ws.tmp_len = p->hiding ? ws.n0 : ws.n1;
+    ws.tmp = ws.tmp_len ? malloc(ws.tmp_len * sizeof(gl3_t)) : NULL;
+    ws.bufA = ws.n1 ? malloc(ws.n1 * sizeof(gl3_t)) : NULL;
+    ws.bufB = ws.n1 ? malloc((ws.n1 / 2) * sizeof(gl3_t)) : NULL;
+    ws.Mcw = p->hiding ? malloc(ws.n0 * sizeof(gl3_t)) : NULL;
+    if (!p->hiding && n < m)
+        ws.fpad = calloc(mm, sizeof(gl_t));
+    if (!cs || !vals || !idx || !folds || !leafv || !qpt || !qco || !ws.F || !ws.F2 || !ws.W || !ws.W2 || !ws.G ||
+        (ws.tmp_len && !ws.tmp) || (ws.n1 && (!ws.bufA || !ws.bufB)) || (p->hiding && !ws.Mcw) ||
+        (!p->hiding && n < m && !ws.fpad)) {
         st = zk_set_error(ZK_ERR_NOMEM, "WHIR open: out of memory");
         goto out;
     }
+    P.F = ws.F;
+    P.F2 = ws.F2;
+    P.W = ws.W;
+    P.W2 = ws.W2;
+
+    zk_whir_absorb_claims(t, p, claims, n_claims);
 
     /* ---- initial constraints (claims, commitment OOD; hiding: mask) ---- */
     for (size_t j = 0; j < n_claims; j++) {
@@ -489,23 +532,19 @@ int zk_whir_open_ex(const zk_whir_witness *wit, const zk_whir_commitment *com, c
     }
     n_cs = n_claims + w;
     if (p->hiding) {
-        /* Fresh uniform mask M (m variables, extension coefficients), salted tree. */
+        /* Fresh uniform mask M (m variables, extension coefficients from the OS
+         * CSPRNG), encoded on the initial domain, salted tree. */
         unsigned log_n0 = zk_whir_log_domain(p, 0);
-        size_t N0 = (size_t)1 << log_n0;
-        gl3_t *Me = P.F, *Mc = P.C; /* evaluations / coefficients of M, later of h */
+        gl3_t *Me = P.F, *Mc = ws.G; /* evaluations / coefficients of M */
         zk_whir_random_gl(Me->c, 3 * mm);
         memcpy(Mc, Me, mm * sizeof(gl3_t));
         zk_mle_evals_to_coeffs_gl3(Mc, m);
-        Mcw_tmp = malloc(N0 * sizeof(gl3_t));
-        Mcw = malloc(N0 * sizeof(gl3_t));
-        if (!Mcw_tmp || !Mcw || zk_rs_encode_gl3(Mcw_tmp, Mc, m, log_n0 - m) != 0) {
+        if (zk_rs_encode_gl3(ws.tmp, Mc, m, log_n0 - m) != 0) {
             st = zk_set_error(ZK_ERR_NOMEM, "WHIR open: out of memory (mask)");
             goto out;
         }
-        zk_whir_leaf_major_gl3(Mcw, Mcw_tmp, log_n0, k);
-        wipe_free(Mcw_tmp, N0 * sizeof(gl3_t));
-        Mcw_tmp = NULL;
-        if (zk_merkle_build(&Mtree, Mcw, N0 >> k, ((size_t)1 << k) * sizeof(gl3_t), 1, NULL) != ZK_OK) {
+        zk_whir_leaf_major_gl3(ws.Mcw, ws.tmp, log_n0, k);
+        if (zk_merkle_build(&Mtree, ws.Mcw, ws.n0 >> k, L * sizeof(gl3_t), 1, NULL) != ZK_OK) {
             st = zk_set_error(ZK_ERR_NOMEM, "WHIR open: out of memory (mask tree)");
             goto out;
         }
@@ -523,7 +562,9 @@ int zk_whir_open_ex(const zk_whir_witness *wit, const zk_whir_commitment *com, c
         zk_wbuf_gl3s(proof, ans, 3 * w);
         zk_transcript_absorb_gl3(t, "zkm-whir-mask-ood-answers", ans, 3 * w);
         for (size_t j = 0; j < n_claims; j++) {
-            gl3_t mu = claim_functional_gl3(&claims[j], Me, n);
+            /* the claim's functional on M(., 0): the first 2^n entries */
+            gl3_t mu = claims[j].kind == ZK_CLAIM_POINT ? eq_dot(NULL, Me, n, claims[j].point)
+                                                        : dense_dot(claims[j].weights, NULL, Me, nn);
             if (cheat == WHIR_CHEAT_MASK && j == 0)
                 mu = gl3_add(mu, gl3_one());
             zk_wbuf_gl3(proof, mu);
@@ -541,33 +582,19 @@ int zk_whir_open_ex(const zk_whir_witness *wit, const zk_whir_commitment *com, c
             vals[n_cs] = gl3_add(ans[s], gl3_mul(c, ans[w + s]));
             n_cs++;
         }
-        /* h = M + c f': evaluations and coefficients (extension field). */
-        fpe = malloc(mm * sizeof *fpe);
-        if (!fpe) {
-            st = zk_set_error(ZK_ERR_NOMEM, "WHIR open: out of memory");
-            goto out;
-        }
+        /* h = M + c f' (evaluations); f' evaluations from its coefficients,
+         * in the (now free) encoding scratch. */
+        gl_t *fpe = ws.tmp->c;
         memcpy(fpe, wit->coeffs, mm * sizeof *fpe);
         zk_mle_coeffs_to_evals(fpe, m);
 #pragma omp parallel for schedule(static) if (mm >= PAR_MIN)
-        for (size_t b = 0; b < mm; b++) {
+        for (size_t b = 0; b < mm; b++)
             Me[b] = gl3_add(Me[b], gl3_mul_gl(c, fpe[b]));
-            Mc[b] = gl3_add(Mc[b], gl3_mul_gl(c, wit->coeffs[b]));
-        }
-        wipe_free(fpe, mm * sizeof *fpe);
-        fpe = NULL;
     } else if (n == m) {
         P.Fb = wit->evals;
-        P.Cb = wit->coeffs;
     } else {
-        fpe = calloc(mm, sizeof *fpe);
-        if (!fpe) {
-            st = zk_set_error(ZK_ERR_NOMEM, "WHIR open: out of memory");
-            goto out;
-        }
-        memcpy(fpe, wit->evals, nn * sizeof *fpe);
-        P.Fb = fpe;
-        P.Cb = wit->coeffs;
+        memcpy(ws.fpad, wit->evals, nn * sizeof(gl_t));
+        P.Fb = ws.fpad;
     }
 
     gl3_t gamma = zk_transcript_challenge_gl3(t, "zkm-whir-gamma"), gp = gl3_one();
@@ -583,30 +610,32 @@ int zk_whir_open_ex(const zk_whir_witness *wit, const zk_whir_commitment *com, c
     }
 
     /* ---- rounds ---- */
-    size_t L = (size_t)1 << k;
-    for (uint32_t i = 0; i <= p->n_rounds; i++) {
+    for (uint32_t i = 0; i <= R; i++) {
         sumcheck_iteration(&P, i);
         unsigned log_n = zk_whir_log_domain(p, i);
+        size_t nv = P.vars, ng = (size_t)1 << nv;
         gl3_t z[4], zans[4];
-        if (i < p->n_rounds) {
-            if ((st = encode_commit_gl3(&next, P.C, (uint32_t)P.vars, zk_whir_log_domain(p, i + 1), k,
-                                        (int)p->hiding)) != ZK_OK)
+        /* coefficients of the folded polynomial */
+        memcpy(ws.G, P.F, ng * sizeof(gl3_t));
+        zk_mle_evals_to_coeffs_gl3(ws.G, nv);
+        if (i < R) {
+            if ((st = encode_commit(&next, (i % 2 == 0) ? ws.bufA : ws.bufB, ws.tmp, ws.G, (uint32_t)nv,
+                                    zk_whir_log_domain(p, i + 1), k, (int)p->hiding)) != ZK_OK)
                 goto out;
             zk_wbuf_digest(proof, zk_merkle_root(&next.tree));
             zk_transcript_absorb_digest(t, "zkm-whir-root", zk_merkle_root(&next.tree));
             zk_transcript_challenge_gl3s(t, "zkm-whir-ood", z, w);
             for (uint32_t s = 0; s < w; s++)
-                zans[s] = zk_whir_uni_eval_gl3(P.C, (size_t)1 << P.vars, z[s]);
+                zans[s] = zk_whir_uni_eval_gl3(ws.G, ng, z[s]);
             if (cheat == WHIR_CHEAT_OOD && i == 0)
                 zans[0] = gl3_add(zans[0], gl3_one());
             zk_wbuf_gl3s(proof, zans, w);
             zk_transcript_absorb_gl3(t, "zkm-whir-ood-answers", zans, w);
         } else {
-            size_t nf = (size_t)1 << P.vars;
             if (cheat == WHIR_CHEAT_FINAL)
-                P.C[0] = gl3_add(P.C[0], gl3_one());
-            zk_wbuf_gl3s(proof, P.C, nf);
-            zk_transcript_absorb_gl3(t, "zkm-whir-final", P.C, nf);
+                ws.G[0] = gl3_add(ws.G[0], gl3_one());
+            zk_wbuf_gl3s(proof, ws.G, ng);
+            zk_transcript_absorb_gl3(t, "zkm-whir-final", ws.G, ng);
         }
         if (p->pow_bits[i])
             zk_wbuf_u64(proof, zk_transcript_pow_prove(t, p->pow_bits[i]));
@@ -616,7 +645,7 @@ int zk_whir_open_ex(const zk_whir_witness *wit, const zk_whir_commitment *com, c
         if (i == 0) {
             if ((st = open_leaves_gl(proof, wit->codeword, &wit->tree, idx, u, k)) != ZK_OK)
                 goto out;
-            if (p->hiding && (st = open_leaves_gl3(proof, Mcw, &Mtree, idx, u, k)) != ZK_OK)
+            if (p->hiding && (st = open_leaves_gl3(proof, ws.Mcw, &Mtree, idx, u, k)) != ZK_OK)
                 goto out;
         } else {
             if (cheat == WHIR_CHEAT_LEAF && i == 1)
@@ -624,14 +653,14 @@ int zk_whir_open_ex(const zk_whir_witness *wit, const zk_whir_commitment *com, c
             if ((st = open_leaves_gl3(proof, prev.cw, &prev.tree, idx, u, k)) != ZK_OK)
                 goto out;
         }
-        if (i == p->n_rounds)
+        if (i == R)
             break;
         /* Fold the opened leaves (the verifier does the same). */
         for (size_t q = 0; q < u; q++) {
             if (i == 0) {
                 const gl_t *lf = wit->codeword + idx[q] * L;
                 for (size_t l = 0; l < L; l++)
-                    leafv[l] = p->hiding ? gl3_add(Mcw[idx[q] * L + l], gl3_mul_gl(cmask, lf[l]))
+                    leafv[l] = p->hiding ? gl3_add(ws.Mcw[idx[q] * L + l], gl3_mul_gl(cmask, lf[l]))
                                          : gl3_from_gl(lf[l]);
             } else {
                 memcpy(leafv, prev.cw + idx[q] * L, L * sizeof *leafv);
@@ -640,7 +669,6 @@ int zk_whir_open_ex(const zk_whir_witness *wit, const zk_whir_commitment *com, c
         }
         /* Combine the new OOD and shift constraints into W and sigma. */
         gl3_t gc = zk_transcript_challenge_gl3(t, "zkm-whir-comb"), cf = gc;
-        size_t nv = P.vars;
         gl3_t opts[4 * (ZK_WHIR_MAX_VARS + 2)];
         for (uint32_t s = 0; s < w; s++) {
             zk_mle_expand_point(opts + s * nv, z[s], nv);
@@ -662,9 +690,14 @@ int zk_whir_open_ex(const zk_whir_witness *wit, const zk_whir_commitment *com, c
             st = zk_set_error(ZK_ERR_NOMEM, "WHIR open: out of memory");
             goto out;
         }
-        round_cw_free(&prev);
+        zk_merkle_free(&prev.tree);
         prev = next;
         memset(&next, 0, sizeof next);
+        if (i == 0 && p->hiding) { /* the mask is no longer needed */
+            zk_merkle_free(&Mtree);
+            wipe_free(ws.Mcw, ws.n0 * sizeof(gl3_t));
+            ws.Mcw = NULL;
+        }
     }
     if (proof->oom)
         st = zk_set_error(ZK_ERR_NOMEM, "WHIR open: out of memory (proof)");
@@ -673,17 +706,12 @@ out:
     free(cs);
     free(idx);
     free(folds);
-    free(leafv);
+    wipe_free(leafv, leafv ? L * sizeof *leafv : 0);
     free(qpt);
     free(qco);
-    wipe_free(fpe, fpe ? mm * sizeof *fpe : 0);
-    if (Mcw_tmp)
-        wipe_free(Mcw_tmp, ((size_t)1 << zk_whir_log_domain(p, 0)) * sizeof(gl3_t));
-    if (Mcw)
-        wipe_free(Mcw, ((size_t)1 << zk_whir_log_domain(p, 0)) * sizeof(gl3_t));
     zk_merkle_free(&Mtree);
-    round_cw_free(&prev);
-    round_cw_free(&next);
-    prover_free(&P);
+    zk_merkle_free(&prev.tree);
+    zk_merkle_free(&next.tree);
+    ws_free(&ws);
     return st;
 }
