@@ -63,9 +63,9 @@ int zk_whir_commit(const zk_whir_params *p, const gl_t *evals, const uint8_t *se
     int st = ZK_OK;
 
     wit->evals = malloc(nn * sizeof(gl_t));
-    wit->coeffs = malloc(mm * sizeof(gl_t));
-    wit->codeword = malloc(N * sizeof(gl_t));
-    tmp = malloc(N * sizeof(gl_t));
+    wit->coeffs = zk_whir_big_alloc(mm * sizeof(gl_t));
+    wit->codeword = zk_whir_big_alloc(N * sizeof(gl_t));
+    tmp = zk_whir_big_alloc(N * sizeof(gl_t));
     if (!wit->evals || !wit->coeffs || !wit->codeword || !tmp) {
         st = zk_set_error(ZK_ERR_NOMEM, "WHIR commit: out of memory (2^%u variables)", m);
         goto fail;

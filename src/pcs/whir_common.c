@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "pcs/whir_internal.h"
 #include "zkmlops/buf.h"
@@ -44,9 +45,24 @@ void zk_whir_derive_ood(gl3_t *pts, const zk_whir_params *p, const zk_digest *ro
     zk_wbuf_free(&w);
 }
 
+void *zk_whir_big_alloc(size_t bytes)
+{
+    const size_t huge = (size_t)2 << 20;
+    if (bytes < 2 * huge)
+        return malloc(bytes ? bytes : 1);
+    size_t rounded = (bytes + huge - 1) & ~(huge - 1);
+    void *p = NULL;
+    if (rounded < bytes || posix_memalign(&p, huge, rounded) != 0)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    (void)madvise(p, rounded, MADV_HUGEPAGE); /* advisory */
+#endif
+    return p;
+}
+
 /* ---- leaf layout ---- */
 
-#define LM_BLOCK 64
+#define LM_BLOCK 512
 
 void zk_whir_leaf_major_gl(gl_t *dst, const gl_t *src, unsigned log_n, unsigned k)
 {
@@ -209,8 +225,9 @@ size_t zk_whir_sort_unique(size_t *idx, size_t n)
 /* ---- sampling ---- */
 
 #define RND_CHUNK 4096
+#define RND_PAR_CHUNK ((size_t)1 << 16)
 
-void zk_whir_random_gl(gl_t *out, size_t n)
+static void random_gl_seq(gl_t *out, size_t n)
 {
     uint64_t buf[RND_CHUNK];
     size_t have = 0, pos = 0;
@@ -226,6 +243,22 @@ void zk_whir_random_gl(gl_t *out, size_t n)
             out[i++] = v;
     }
     memset(buf, 0, sizeof buf);
+}
+
+void zk_whir_random_gl(gl_t *out, size_t n)
+{
+    /* The OS CSPRNG (OpenSSL RAND_bytes) is thread-safe; chunks in parallel.
+     * Each chunk is filled in place and values >= p (probability 2^-32) are
+     * replaced by fresh draws. */
+    long nch = (long)((n + RND_PAR_CHUNK - 1) / RND_PAR_CHUNK);
+#pragma omp parallel for schedule(dynamic, 1) if (nch > 1)
+    for (long c = 0; c < nch; c++) {
+        size_t lo = (size_t)c * RND_PAR_CHUNK, cnt = n - lo < RND_PAR_CHUNK ? n - lo : RND_PAR_CHUNK;
+        zk_random_bytes(out + lo, cnt * sizeof *out);
+        for (size_t i = lo; i < lo + cnt; i++)
+            if (out[i] >= GL_P)
+                random_gl_seq(out + i, 1);
+    }
 }
 
 #define PRG_CHUNK 16384 /* field elements (or bytes / 8) per label chunk */

@@ -493,16 +493,16 @@ int zk_whir_open_ex(const zk_whir_witness *wit, const zk_whir_commitment *com, c
 
     ws.f_len = p->hiding ? mm : mm / 2;
     ws.g_len = p->hiding ? mm : (mm >> k) + 1;
-    ws.F = malloc(ws.f_len * sizeof(gl3_t));
-    ws.F2 = malloc((mm / 2) * sizeof(gl3_t));
-    ws.W = calloc(mm, sizeof(gl3_t));
-    ws.W2 = malloc((mm / 2) * sizeof(gl3_t));
-    ws.G = malloc(ws.g_len * sizeof(gl3_t));
+    ws.F = zk_whir_big_alloc(ws.f_len * sizeof(gl3_t));
+    ws.F2 = zk_whir_big_alloc((mm / 2) * sizeof(gl3_t));
+    ws.W = zk_whir_big_alloc(mm * sizeof(gl3_t));
+    ws.W2 = zk_whir_big_alloc((mm / 2) * sizeof(gl3_t));
+    ws.G = zk_whir_big_alloc(ws.g_len * sizeof(gl3_t));
     ws.tmp_len = p->hiding ? ws.n0 : ws.n1;
-    ws.tmp = ws.tmp_len ? malloc(ws.tmp_len * sizeof(gl3_t)) : NULL;
-    ws.bufA = ws.n1 ? malloc(ws.n1 * sizeof(gl3_t)) : NULL;
-    ws.bufB = ws.n1 ? malloc((ws.n1 / 2) * sizeof(gl3_t)) : NULL;
-    ws.Mcw = p->hiding ? malloc(ws.n0 * sizeof(gl3_t)) : NULL;
+    ws.tmp = ws.tmp_len ? zk_whir_big_alloc(ws.tmp_len * sizeof(gl3_t)) : NULL;
+    ws.bufA = ws.n1 ? zk_whir_big_alloc(ws.n1 * sizeof(gl3_t)) : NULL;
+    ws.bufB = ws.n1 ? zk_whir_big_alloc((ws.n1 / 2) * sizeof(gl3_t)) : NULL;
+    ws.Mcw = p->hiding ? zk_whir_big_alloc(ws.n0 * sizeof(gl3_t)) : NULL;
     if (!p->hiding && n < m)
         ws.fpad = calloc(mm, sizeof(gl_t));
     if (!cs || !vals || !idx || !folds || !leafv || !qpt || !qco || !ws.F || !ws.F2 || !ws.W || !ws.W2 || !ws.G ||
@@ -511,6 +511,7 @@ int zk_whir_open_ex(const zk_whir_witness *wit, const zk_whir_commitment *com, c
         st = zk_set_error(ZK_ERR_NOMEM, "WHIR open: out of memory");
         goto out;
     }
+    memset(ws.W, 0, mm * sizeof(gl3_t));
     P.F = ws.F;
     P.F2 = ws.F2;
     P.W = ws.W;
