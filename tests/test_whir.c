@@ -217,6 +217,62 @@ static void test_real_params(void **state)
     }
 }
 
+/* The code is generic in the folding factor, rate and OOD samples: other
+ * shapes (structurally valid, not 128-bit) are complete and catch cheating. */
+static void test_other_shapes(void **state)
+{
+    (void)state;
+    static const int kinds[] = {0, 1, 0};
+    static const struct {
+        uint32_t n, k, lir, w;
+        int hiding;
+    } shapes[] = {{5, 1, 1, 2, 0}, {9, 2, 3, 3, 0}, {10, 3, 2, 4, 0}, {11, 5, 1, 1, 0},
+                  {13, 6, 2, 2, 0}, {3, 2, 1, 2, 1}, {12, 3, 3, 4, 1}, {7, 5, 2, 3, 1}};
+    for (size_t c = 0; c < sizeof shapes / sizeof shapes[0]; c++) {
+        zk_whir_params p;
+        memset(&p, 0, sizeof p);
+        uint32_t n = shapes[c].n, k = shapes[c].k;
+        p.n_vars = n;
+        p.hiding = (uint32_t)shapes[c].hiding;
+        p.total_vars = p.hiding ? (n < ZK_WHIR_MIN_HIDING_VARS ? ZK_WHIR_MIN_HIDING_VARS : n) + 1 : (n < k ? k : n);
+        p.log_inv_rate = shapes[c].lir;
+        p.folding_factor = k;
+        p.n_rounds = p.total_vars / k - 1;
+        p.final_vars = p.total_vars - k * (p.total_vars / k);
+        p.ood_samples = shapes[c].w;
+        p.security_target = 128;
+        p.max_pow_bits = 20;
+        for (uint32_t i = 0; i <= p.n_rounds; i++) {
+            p.queries[i] = 7 + 3 * i;
+            p.pow_bits[i] = i == 1 ? 3 : 0;
+            p.fold_pow_bits[i] = i == 0 ? 2 : 0;
+        }
+        gl_t *f = random_evals(n);
+        zk_whir_commitment com;
+        zk_whir_witness wit;
+        assert_int_equal(zk_whir_commit(&p, f, NULL, &com, &wit), ZK_OK);
+        claim_set cs;
+        make_claims(&cs, f, n, kinds, 3);
+        zk_wbuf proof;
+        prove(&wit, &com, cs.claims, 3, &proof);
+        assert_int_equal(verify(&com, cs.claims, 3, proof.data, proof.len, "main"), ZK_OK);
+        assert_int_equal(verify(&com, cs.claims, 3, proof.data, proof.len - 1, "main"), ZK_ERR_REJECT);
+        zk_wbuf_free(&proof);
+        /* a false claim, proved by a prover that skips its check */
+        cs.claims[2].value = gl3_add(cs.claims[2].value, gl3_one());
+        zk_transcript t;
+        transcript_for(&t, &com, "main");
+        zk_wbuf_init(&proof);
+        assert_int_equal(zk_whir_open_ex(&wit, &com, cs.claims, 3, &t, &proof, WHIR_CHEAT_SKIP_CHECK), ZK_OK);
+        assert_int_equal(verify(&com, cs.claims, 3, proof.data, proof.len, "main"), ZK_ERR_REJECT);
+        assert_non_null(strstr(zk_last_error(), "final sumcheck claim mismatch"));
+        zk_wbuf_free(&proof);
+        free_claims(&cs);
+        zk_whir_witness_free(&wit);
+        free(f);
+    }
+}
+
 /* ---- soundness ---- */
 
 static void test_wrong_claims(void **state)
@@ -674,7 +730,8 @@ int main(void)
     test_rng_seed(&rng, test_seed());
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_completeness_plain), cmocka_unit_test(test_completeness_hiding),
-        cmocka_unit_test(test_real_params),        cmocka_unit_test(test_wrong_claims),
+        cmocka_unit_test(test_real_params),        cmocka_unit_test(test_other_shapes),
+        cmocka_unit_test(test_wrong_claims),
         cmocka_unit_test(test_mismatched_witness), cmocka_unit_test(test_cheating_provers),
         cmocka_unit_test(test_tamper_all_bytes),
         cmocka_unit_test(test_tamper_hiding_sample), cmocka_unit_test(test_commitment_parse),
