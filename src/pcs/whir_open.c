@@ -407,17 +407,35 @@ static int open_leaves_gl3(zk_wbuf *proof, const gl3_t *cw, const zk_merkle_tree
     return zk_merkle_open(tree, idx, u, proof);
 }
 
-/* Buffers of one opening (all freed, and wiped where secret, by ws_free). */
+/* Buffers of one opening (all freed, and wiped where secret, by ws_free).
+ * The region holds the encoding scratch and the later-round codewords: when
+ * codeword i+1 is encoded, codeword i occupies one half (N_1 entries) and the
+ * new codeword and its scratch fit in the other half (2 N_(i+1) <= N_1); in
+ * hiding mode the whole region (N_0 = 2 N_1) first serves the mask encoding. */
 typedef struct {
-    size_t mm, n0, n1;   /* 2^m; N_0 (hiding mask codeword); N_1 */
+    size_t mm, n0, n1;   /* 2^m; N_0; N_1 */
     size_t f_len, g_len; /* entries of F and G */
     gl3_t *F, *F2, *W, *W2, *G;
-    gl3_t *tmp;          /* encoding output before the leaf-major reordering */
-    gl3_t *bufA, *bufB;  /* codewords of rounds 1, 3, ... and 2, 4, ... */
+    gl3_t *region;
+    size_t region_len;
     gl3_t *Mcw;          /* hiding: the mask codeword (leaf-major) */
     gl_t *fpad;          /* non-hiding, n < m: zero-padded evaluations */
-    size_t tmp_len;
 } workspace;
+
+/* In-place inverse Moebius transform of an extension table (coefficients ->
+ * hypercube evaluations), OpenMP. */
+static void coeffs_to_evals_gl3(gl3_t *v, size_t n)
+{
+    size_t len = (size_t)1 << n;
+    for (size_t i = 0; i < n; i++) {
+        size_t h = (size_t)1 << i;
+#pragma omp parallel for schedule(static) if (len >= 2 * PAR_MIN)
+        for (size_t b = 0; b < len / 2; b++) {
+            size_t lo = ((b >> i) << (i + 1)) | (b & (h - 1));
+            v[lo | h] = gl3_add(v[lo | h], v[lo]);
+        }
+    }
+}
 
 static void ws_free(workspace *ws)
 {
@@ -427,9 +445,7 @@ static void ws_free(workspace *ws)
     wipe_free(ws->W, ws->W ? mm * sizeof(gl3_t) : 0);
     free(ws->W2);
     wipe_free(ws->G, ws->G ? ws->g_len * sizeof(gl3_t) : 0);
-    wipe_free(ws->tmp, ws->tmp ? ws->tmp_len * sizeof(gl3_t) : 0);
-    wipe_free(ws->bufA, ws->bufA ? ws->n1 * sizeof(gl3_t) : 0);
-    wipe_free(ws->bufB, ws->bufB ? (ws->n1 / 2) * sizeof(gl3_t) : 0);
+    wipe_free(ws->region, ws->region ? ws->region_len * sizeof(gl3_t) : 0);
     wipe_free(ws->Mcw, ws->Mcw ? ws->n0 * sizeof(gl3_t) : 0);
     wipe_free(ws->fpad, ws->fpad ? mm * sizeof(gl_t) : 0);
     memset(ws, 0, sizeof *ws);
@@ -492,21 +508,19 @@ int zk_whir_open_ex(const zk_whir_witness *wit, const zk_whir_commitment *com, c
     gl3_t cmask = gl3_zero(); /* hiding: h = M + cmask f' */
 
     ws.f_len = p->hiding ? mm : mm / 2;
-    ws.g_len = p->hiding ? mm : (mm >> k) + 1;
+    ws.g_len = (mm >> k) + 1;
     ws.F = zk_whir_big_alloc(ws.f_len * sizeof(gl3_t));
     ws.F2 = zk_whir_big_alloc((mm / 2) * sizeof(gl3_t));
     ws.W = zk_whir_big_alloc(mm * sizeof(gl3_t));
     ws.W2 = zk_whir_big_alloc((mm / 2) * sizeof(gl3_t));
     ws.G = zk_whir_big_alloc(ws.g_len * sizeof(gl3_t));
-    ws.tmp_len = p->hiding ? ws.n0 : ws.n1;
-    ws.tmp = ws.tmp_len ? zk_whir_big_alloc(ws.tmp_len * sizeof(gl3_t)) : NULL;
-    ws.bufA = ws.n1 ? zk_whir_big_alloc(ws.n1 * sizeof(gl3_t)) : NULL;
-    ws.bufB = ws.n1 ? zk_whir_big_alloc((ws.n1 / 2) * sizeof(gl3_t)) : NULL;
+    ws.region_len = p->hiding ? ws.n0 : 2 * ws.n1;
+    ws.region = ws.region_len ? zk_whir_big_alloc(ws.region_len * sizeof(gl3_t)) : NULL;
     ws.Mcw = p->hiding ? zk_whir_big_alloc(ws.n0 * sizeof(gl3_t)) : NULL;
     if (!p->hiding && n < m)
         ws.fpad = calloc(mm, sizeof(gl_t));
     if (!cs || !vals || !idx || !folds || !leafv || !qpt || !qco || !ws.F || !ws.F2 || !ws.W || !ws.W2 || !ws.G ||
-        (ws.tmp_len && !ws.tmp) || (ws.n1 && (!ws.bufA || !ws.bufB)) || (p->hiding && !ws.Mcw) ||
+        (ws.region_len && !ws.region) || (p->hiding && !ws.Mcw) ||
         (!p->hiding && n < m && !ws.fpad)) {
         st = zk_set_error(ZK_ERR_NOMEM, "WHIR open: out of memory");
         goto out;
@@ -536,15 +550,13 @@ int zk_whir_open_ex(const zk_whir_witness *wit, const zk_whir_commitment *com, c
         /* Fresh uniform mask M (m variables, extension coefficients from the OS
          * CSPRNG), encoded on the initial domain, salted tree. */
         unsigned log_n0 = zk_whir_log_domain(p, 0);
-        gl3_t *Me = P.F, *Mc = ws.G; /* evaluations / coefficients of M */
-        zk_whir_random_gl(Me->c, 3 * mm);
-        memcpy(Mc, Me, mm * sizeof(gl3_t));
-        zk_mle_evals_to_coeffs_gl3(Mc, m);
-        if (zk_rs_encode_gl3(ws.tmp, Mc, m, log_n0 - m) != 0) {
+        gl3_t *Mc = P.F; /* coefficients of M; converted in place to evaluations below */
+        zk_whir_random_gl(Mc->c, 3 * mm);
+        if (zk_rs_encode_gl3(ws.region, Mc, m, log_n0 - m) != 0) {
             st = zk_set_error(ZK_ERR_NOMEM, "WHIR open: out of memory (mask)");
             goto out;
         }
-        zk_whir_leaf_major_gl3(ws.Mcw, ws.tmp, log_n0, k);
+        zk_whir_leaf_major_gl3(ws.Mcw, ws.region, log_n0, k);
         if (zk_merkle_build(&Mtree, ws.Mcw, ws.n0 >> k, L * sizeof(gl3_t), 1, NULL) != ZK_OK) {
             st = zk_set_error(ZK_ERR_NOMEM, "WHIR open: out of memory (mask tree)");
             goto out;
@@ -562,6 +574,8 @@ int zk_whir_open_ex(const zk_whir_witness *wit, const zk_whir_commitment *com, c
             ans[0] = gl3_add(ans[0], gl3_one());
         zk_wbuf_gl3s(proof, ans, 3 * w);
         zk_transcript_absorb_gl3(t, "zkm-whir-mask-ood-answers", ans, 3 * w);
+        gl3_t *Me = P.F; /* evaluations of M on the hypercube */
+        coeffs_to_evals_gl3(Me, m);
         for (size_t j = 0; j < n_claims; j++) {
             /* the claim's functional on M(., 0): the first 2^n entries */
             gl3_t mu = claims[j].kind == ZK_CLAIM_POINT ? eq_dot(NULL, Me, n, claims[j].point)
@@ -585,7 +599,7 @@ int zk_whir_open_ex(const zk_whir_witness *wit, const zk_whir_commitment *com, c
         }
         /* h = M + c f' (evaluations); f' evaluations from its coefficients,
          * in the (now free) encoding scratch. */
-        gl_t *fpe = ws.tmp->c;
+        gl_t *fpe = ws.region->c;
         memcpy(fpe, wit->coeffs, mm * sizeof *fpe);
         zk_mle_coeffs_to_evals(fpe, m);
 #pragma omp parallel for schedule(static) if (mm >= PAR_MIN)
@@ -620,8 +634,12 @@ int zk_whir_open_ex(const zk_whir_witness *wit, const zk_whir_commitment *com, c
         memcpy(ws.G, P.F, ng * sizeof(gl3_t));
         zk_mle_evals_to_coeffs_gl3(ws.G, nv);
         if (i < R) {
-            if ((st = encode_commit(&next, (i % 2 == 0) ? ws.bufA : ws.bufB, ws.tmp, ws.G, (uint32_t)nv,
-                                    zk_whir_log_domain(p, i + 1), k, (int)p->hiding)) != ZK_OK)
+            /* codeword i lives in the other half of the region (see workspace) */
+            size_t nxt = (size_t)1 << zk_whir_log_domain(p, i + 1);
+            gl3_t *half = ws.region + (i % 2 == 0 && i > 0 ? ws.n1 : 0);
+            gl3_t *tmp = half, *cwb = i == 0 ? ws.region + ws.n1 : half + nxt;
+            if ((st = encode_commit(&next, cwb, tmp, ws.G, (uint32_t)nv, zk_whir_log_domain(p, i + 1), k,
+                                    (int)p->hiding)) != ZK_OK)
                 goto out;
             zk_wbuf_digest(proof, zk_merkle_root(&next.tree));
             zk_transcript_absorb_digest(t, "zkm-whir-root", zk_merkle_root(&next.tree));
