@@ -3,6 +3,7 @@
 # Prints each cmocka summary and a final "N passed, N failed" line.
 set -u
 build=${1:-build}
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
 pass=0; fail=0; failed=()
 for t in "$build"/tests/test_*; do
   [ -x "$t" ] || continue
