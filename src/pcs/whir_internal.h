@@ -26,9 +26,8 @@
 
 #define WHIR_MAX_K 6
 
-/* Large buffers: 2 MiB-aligned and advised for transparent huge pages when
- * big (fewer first-touch faults and TLB misses); free with free(). NULL on
- * failure. */
+/* Large buffers (one place to tune their allocation); free with free().
+ * NULL on failure. */
 void *zk_whir_big_alloc(size_t bytes);
 
 /* Structural validity of a parameter set (ranges and shape, not the soundness
