@@ -248,8 +248,8 @@ static void test_merkle_leaf_size_boundaries(void **state)
     }
 }
 
-/* A tree large enough for the parallel build and the huge-page allocation
- * path (>= 4 MiB of nodes and of salts). */
+/* A tree large enough for the parallel build with many threads' worth of
+ * work per level (2^17 leaves, 8 MiB of nodes, 4 MiB of fresh salts). */
 static void test_merkle_large(void **state)
 {
     (void)state;

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "zkmlops/status.h"
 
@@ -89,24 +88,6 @@ static void hash_node(EVP_MD_CTX *c, const EVP_MD *md, const uint8_t *left, cons
         crypto_die("Merkle node hash");
 }
 
-/* Large node/salt arrays are 2 MiB aligned and marked for transparent huge
- * pages: with 4 KiB pages, first-touch page faults cost ~15% of a 2^20-leaf
- * build (measured with perf). Freed with free(). */
-#define HUGE_ALIGN ((size_t)2 << 20)
-static void *big_alloc(size_t bytes)
-{
-    if (bytes < 2 * HUGE_ALIGN)
-        return malloc(bytes);
-    void *p = NULL;
-    size_t rounded = (bytes + HUGE_ALIGN - 1) & ~(HUGE_ALIGN - 1);
-    if (rounded < bytes || posix_memalign(&p, HUGE_ALIGN, rounded) != 0)
-        return NULL;
-#ifdef MADV_HUGEPAGE
-    (void)madvise(p, rounded, MADV_HUGEPAGE); /* advisory; failure is harmless */
-#endif
-    return p;
-}
-
 static int is_pow2(size_t n) { return n != 0 && (n & (n - 1)) == 0; }
 
 static unsigned log2_exact(uint64_t n)
@@ -130,10 +111,10 @@ int zk_merkle_build(zk_merkle_tree *t, const void *leaves, size_t n_leaves, size
     ZK_CHECK_ARG(leaves != NULL || leaf_bytes == 0);
     ZK_CHECK_ARG(n_leaves <= SIZE_MAX / (2 * sizeof(zk_digest)));
 
-    zk_digest *nodes = big_alloc((2 * n_leaves - 1) * sizeof *nodes);
+    zk_digest *nodes = malloc((2 * n_leaves - 1) * sizeof *nodes);
     uint8_t *salt_buf = NULL;
     if (salted) {
-        salt_buf = big_alloc(n_leaves * ZK_SALT_BYTES);
+        salt_buf = malloc(n_leaves * ZK_SALT_BYTES);
         if (salt_buf && salts)
             memcpy(salt_buf, salts, n_leaves * ZK_SALT_BYTES);
         else if (salt_buf)
