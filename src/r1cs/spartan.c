@@ -1,0 +1,651 @@
+/*
+ * spartan.c — zero-knowledge Spartan (Setty, eprint 2019/550, sections 4-5)
+ * for circom R1CS over the hiding WHIR commitment, with the "DirectSparse"
+ * verifier (A~, B~, C~ evaluated from the sparse matrices in O(terms)).
+ * Protocol, layout and zero-knowledge argument: docs/r1cs.md.
+ *
+ *   z = (public half: 1, public signals, 0.. | w: private wires, blinding,
+ *        Libra masks, 0..)                                   2^s entries
+ *   commit w (hiding WHIR, s-1 variables)
+ *   outer: tau; ZK sumcheck of eq(tau,x) (Az(x) Bz(x) - Cz(x)) over x in {0,1}^mr,
+ *          claim 0 -> rx; prover sends va, vb, vc = Az~, Bz~, Cz~ (rx), g1(rx)
+ *   inner: rA, rB, rC; ZK sumcheck of M(y) z(y), M = rA A~(rx,.) + rB B~ + rC C~,
+ *          claim rA va + rB vb + rC vc -> ry; prover sends wv = w~(ry'), g2(ry)
+ *          (ry' = ry without its top coordinate); z~(ry) = (1-ry_s) P~(ry') + ry_s wv
+ *   gamma; one WHIR opening of w: point claim w~(ry') = wv and the linear claim
+ *          <W1 + gamma W2, w> = g1 + gamma g2 (Libra mask forms at their offsets).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "zkmlops/mle.h"
+#include "zkmlops/params.h"
+#include "zkmlops/proof.h"
+#include "zkmlops/r1cs.h"
+#include "zkmlops/sumcheck.h"
+#include "zkmlops/whir.h"
+
+#define SPARTAN_PROTOCOL "zkmlops/r1cs-spartan/v1"
+#define PAR_MIN 4096u
+#define ROW_MASK 0x3fffffffu
+
+enum { SEC_BINDING = 1, SEC_PARAMS, SEC_COMMIT, SEC_OUTER, SEC_OUTER_EVALS, SEC_INNER, SEC_INNER_EVALS, SEC_OPEN };
+
+static unsigned ceil_log2(uint64_t x)
+{
+    unsigned l = 0;
+    while (((uint64_t)1 << l) < x)
+        l++;
+    return l;
+}
+
+static uint64_t align4(uint64_t x) { return (x + 3) & ~(uint64_t)3; }
+
+int zk_spartan_layout_compute(zk_spartan_layout *l, const zk_r1cs *c)
+{
+    ZK_CHECK_ARG(l != NULL && c != NULL);
+    memset(l, 0, sizeof *l);
+    l->n_public = zk_r1cs_n_public(c);
+    l->n_priv = (uint64_t)c->n_wires - 1 - l->n_public;
+    l->blind_row = align4(c->n_constraints);
+    l->row_vars = ceil_log2(l->blind_row + ZK_SPARTAN_BLIND_ROWS);
+    l->blind_col = align4(l->n_priv);
+    l->mask_outer = l->blind_col + ZK_SPARTAN_BLIND_COLS;
+    l->mask_inner = l->mask_outer + zk_libra_coeffs_len(l->row_vars, ZK_SPARTAN_OUTER_DEGREE);
+    uint32_t s = 2;
+    for (;;) {
+        l->w_used = l->mask_inner + zk_libra_coeffs_len(s, ZK_SPARTAN_INNER_DEGREE);
+        uint64_t need = l->w_used > (uint64_t)l->n_public + 1 ? l->w_used : (uint64_t)l->n_public + 1;
+        if (need <= ((uint64_t)1 << (s - 1)))
+            break;
+        s++;
+    }
+    l->col_vars = s;
+    if (s - 1 > ZK_WHIR_MAX_VARS || l->row_vars > 40)
+        return zk_set_error(ZK_ERR_INPUT, "circuit too large: the committed vector would have 2^%u entries", s - 1);
+    return ZK_OK;
+}
+
+static double sumcheck_bits(const zk_spartan_layout *l)
+{
+    /* outer: tau (mr), rho (1), rounds (3 mr); inner: batching (1), rho (1), rounds (2 s); gamma (1) */
+    double events = 4.0 * l->row_vars + 2.0 * l->col_vars + 4.0;
+    return 3.0 * log2((double)GL_P) - log2(events);
+}
+
+void zk_spartan_security_compute(zk_spartan_security *s, const zk_spartan_layout *l)
+{
+    ZK_CHECK_ARG(s != NULL && l != NULL);
+    memset(s, 0, sizeof *s);
+    zk_whir_params p;
+    if (zk_whir_params_derive(&p, l->col_vars - 1, 1) != ZK_OK)
+        return;
+    zk_soundness_report rep;
+    zk_soundness_report_compute(&rep, &p);
+    s->whir_bits = rep.total_bits;
+    s->sumcheck_bits = sumcheck_bits(l);
+    s->security_bits = s->whir_bits < s->sumcheck_bits ? s->whir_bits : s->sumcheck_bits;
+    /* header, 8 section headers, binding, parameters, commitment, sumchecks, evaluations, opening
+     * (the opening's second claim adds 24 bytes in hiding mode) */
+    zk_whir_commitment com;
+    memset(&com, 0, sizeof com);
+    com.params = p;
+    zk_wbuf w;
+    zk_wbuf_init(&w);
+    zk_whir_params_write(&w, &p);
+    zk_whir_commitment_write(&w, &com);
+    size_t sc = 24 * (1 + (size_t)l->row_vars * (ZK_SPARTAN_OUTER_DEGREE + 1)) +
+                24 * (1 + (size_t)l->col_vars * (ZK_SPARTAN_INNER_DEGREE + 1));
+    s->expected_proof_bytes = 16 + 8 * 12 + 44 + w.len + sc + 6 * 24 + zk_whir_expected_proof_bytes(&p) + 24;
+    zk_wbuf_free(&w);
+}
+
+/* ------------------------------------------------------------ shared */
+
+/* z-index of a wire. */
+static uint64_t wire_col(const zk_spartan_layout *l, uint64_t half, uint32_t wire)
+{
+    return wire <= l->n_public ? wire : half + (wire - l->n_public - 1);
+}
+
+static void absorb_statement(zk_transcript *t, const zk_r1cs *c, const gl_t *pub, size_t n_pub)
+{
+    zk_transcript_absorb_digest(t, "r1cs-digest", &c->digest);
+    gl_t shape[4] = {c->n_wires, c->n_constraints, c->n_pub_out, c->n_pub_in};
+    zk_transcript_absorb_gl(t, "r1cs-shape", shape, 4);
+    zk_transcript_absorb_gl(t, "r1cs-public", pub, n_pub);
+}
+
+static void write_binding(zk_wbuf *w, const zk_r1cs *c)
+{
+    zk_wbuf_digest(w, &c->digest);
+    zk_wbuf_u32(w, c->n_wires);
+    zk_wbuf_u32(w, c->n_constraints);
+    zk_wbuf_u32(w, zk_r1cs_n_public(c));
+}
+
+/* Weights of the Libra mask evaluations over w: W1(rx) at mask_outer plus
+ * gamma * W2(ry) at mask_inner (2^(s-1) entries, zero elsewhere). */
+static int mask_weights(gl3_t *wt, const zk_spartan_layout *l, const gl3_t *rx, const gl3_t *ry, gl3_t gamma)
+{
+    size_t half = (size_t)1 << (l->col_vars - 1);
+    size_t l2 = zk_libra_coeffs_len(l->col_vars, ZK_SPARTAN_INNER_DEGREE);
+    gl3_t *tmp = malloc(l2 * sizeof *tmp);
+    if (!tmp)
+        return -1;
+    memset(wt, 0, half * sizeof *wt);
+    zk_libra_linear_form(wt + l->mask_outer, l->row_vars, ZK_SPARTAN_OUTER_DEGREE, rx);
+    zk_libra_linear_form(tmp, l->col_vars, ZK_SPARTAN_INNER_DEGREE, ry);
+    for (size_t i = 0; i < l2; i++)
+        wt[l->mask_inner + i] = gl3_mul(gamma, tmp[i]);
+    free(tmp);
+    return 0;
+}
+
+/* ------------------------------------------------------------ prover */
+
+typedef struct {
+    uint32_t row_tag; /* row | matrix << 30 */
+    gl_t coeff;
+} tterm;
+
+/* Terms of A, B, C grouped by wire (counting sort): ptr has n_wires + 1 entries. */
+static int transpose(const zk_r1cs *c, uint64_t **ptr_out, tterm **terms_out)
+{
+    uint64_t total = zk_r1cs_terms(c);
+    uint64_t *ptr = calloc((size_t)c->n_wires + 1, sizeof *ptr);
+    tterm *tt = malloc((total ? (size_t)total : 1) * sizeof *tt);
+    if (!ptr || !tt) {
+        free(ptr);
+        free(tt);
+        return -1;
+    }
+    for (int k = 0; k < 3; k++)
+        for (uint64_t t = 0; t < c->abc[k].row_ptr[c->n_constraints]; t++)
+            ptr[c->abc[k].wire[t] + 1]++;
+    for (uint32_t w = 0; w < c->n_wires; w++)
+        ptr[w + 1] += ptr[w];
+    uint64_t *pos = malloc(((size_t)c->n_wires + 1) * sizeof *pos);
+    if (!pos) {
+        free(ptr);
+        free(tt);
+        return -1;
+    }
+    memcpy(pos, ptr, ((size_t)c->n_wires + 1) * sizeof *pos);
+    for (int k = 0; k < 3; k++) {
+        const zk_r1cs_matrix *M = &c->abc[k];
+        for (uint32_t i = 0; i < c->n_constraints; i++)
+            for (uint64_t t = M->row_ptr[i]; t < M->row_ptr[i + 1]; t++) {
+                tterm *e = &tt[pos[M->wire[t]]++];
+                e->row_tag = i | (uint32_t)k << 30;
+                e->coeff = M->coeff[t];
+            }
+    }
+    free(pos);
+    *ptr_out = ptr;
+    *terms_out = tt;
+    return 0;
+}
+
+static gl_t random_gl(void)
+{
+    uint64_t v;
+    do
+        zk_random_bytes(&v, sizeof v);
+    while (v >= GL_P);
+    return v;
+}
+
+typedef struct {
+    const zk_r1cs *c;
+    zk_spartan_layout L;
+    size_t half, nz, nrows;
+    gl_t *z;      /* 2^s: public half | w */
+    gl_t *abz[3]; /* Az, Bz, Cz over 2^mr rows */
+    zk_libra_mask m1, m2;
+    zk_whir_witness wit;
+    zk_whir_commitment com;
+    int have_wit;
+    gl3_t *eqt;   /* 2^mr */
+    gl3_t *mr;    /* 2^s */
+    gl3_t *wts;   /* 2^(s-1) */
+    gl3_t rx[64], ry[64];
+} prover;
+
+static void prover_free(prover *P)
+{
+    if (P->z)
+        memset(P->z, 0, P->nz * sizeof *P->z);
+    free(P->z);
+    for (int k = 0; k < 3; k++) {
+        if (P->abz[k])
+            memset(P->abz[k], 0, P->nrows * sizeof *P->abz[k]);
+        free(P->abz[k]);
+    }
+    zk_libra_mask_free(&P->m1);
+    zk_libra_mask_free(&P->m2);
+    if (P->have_wit)
+        zk_whir_witness_free(&P->wit);
+    free(P->eqt);
+    free(P->mr);
+    free(P->wts);
+}
+
+/* z, blinding entries, masks; Az, Bz, Cz on every row. */
+static int build_z(prover *P, const gl_t *witness)
+{
+    const zk_r1cs *c = P->c;
+    const zk_spartan_layout *L = &P->L;
+    gl_t *w = P->z + P->half;
+    for (uint32_t j = 0; j <= L->n_public; j++)
+        P->z[j] = witness[j];
+    memcpy(w, witness + L->n_public + 1, L->n_priv * sizeof *w);
+    for (unsigned b = 0; b < 4; b++)
+        for (unsigned k = 0; k < 3; k++)
+            w[L->blind_col + 4 * b + k] = random_gl();
+    if (zk_libra_mask_init(&P->m1, L->row_vars, ZK_SPARTAN_OUTER_DEGREE) != ZK_OK ||
+        zk_libra_mask_init(&P->m2, L->col_vars, ZK_SPARTAN_INNER_DEGREE) != ZK_OK)
+        return -1;
+    memcpy(w + L->mask_outer, P->m1.coeffs, zk_libra_mask_len(&P->m1) * sizeof *w);
+    memcpy(w + L->mask_inner, P->m2.coeffs, zk_libra_mask_len(&P->m2) * sizeof *w);
+    for (int k = 0; k < 3; k++) {
+        const zk_r1cs_matrix *M = &c->abc[k];
+        gl_t *out = P->abz[k];
+#pragma omp parallel for schedule(static) if (c->n_constraints >= PAR_MIN)
+        for (uint32_t i = 0; i < c->n_constraints; i++) {
+            gl_t acc = 0;
+            for (uint64_t t = M->row_ptr[i]; t < M->row_ptr[i + 1]; t++)
+                acc = gl_add(acc, gl_mul(M->coeff[t], witness[M->wire[t]]));
+            out[i] = acc;
+        }
+    }
+    uint64_t br = L->blind_row, bc = L->blind_col;
+    for (unsigned k = 0; k < 3; k++) {
+        P->abz[0][br + k] = w[bc + k];
+        P->abz[1][br + 4 + k] = w[bc + 4 + k];
+        P->abz[0][br + 8 + k] = 1;
+        P->abz[1][br + 8 + k] = w[bc + 8 + k];
+        P->abz[2][br + 8 + k] = w[bc + 8 + k];
+    }
+    return 0;
+}
+
+/* M(y) = sum_k r_k sum_i eq(rx, i) M_k[i][y] over z-columns (2^s entries). */
+static int build_inner_table(prover *P, const gl3_t *eq_rx, const gl3_t rk[3])
+{
+    const zk_r1cs *c = P->c;
+    const zk_spartan_layout *L = &P->L;
+    uint64_t *ptr;
+    tterm *tt;
+    if (transpose(c, &ptr, &tt) != 0)
+        return -1;
+    gl3_t *M = P->mr;
+    memset(M, 0, P->nz * sizeof *M);
+#pragma omp parallel for schedule(dynamic, 1024) if (c->n_wires >= PAR_MIN)
+    for (uint32_t w = 0; w < c->n_wires; w++) {
+        gl3_t acc[3] = {gl3_zero(), gl3_zero(), gl3_zero()};
+        for (uint64_t t = ptr[w]; t < ptr[w + 1]; t++) {
+            uint32_t k = tt[t].row_tag >> 30;
+            acc[k] = gl3_add(acc[k], gl3_mul_gl(eq_rx[tt[t].row_tag & ROW_MASK], tt[t].coeff));
+        }
+        M[wire_col(L, P->half, w)] =
+            gl3_add(gl3_mul(rk[0], acc[0]), gl3_add(gl3_mul(rk[1], acc[1]), gl3_mul(rk[2], acc[2])));
+    }
+    free(ptr);
+    free(tt);
+    uint64_t br = L->blind_row, bc = P->half + L->blind_col;
+    for (unsigned k = 0; k < 3; k++) {
+        M[bc + k] = gl3_add(M[bc + k], gl3_mul(rk[0], eq_rx[br + k]));
+        M[bc + 4 + k] = gl3_add(M[bc + 4 + k], gl3_mul(rk[1], eq_rx[br + 4 + k]));
+        M[0] = gl3_add(M[0], gl3_mul(rk[0], eq_rx[br + 8 + k]));
+        M[bc + 8 + k] = gl3_add(M[bc + 8 + k], gl3_mul(gl3_add(rk[1], rk[2]), eq_rx[br + 8 + k]));
+    }
+    return 0;
+}
+
+static int prover_alloc(prover *P)
+{
+    P->half = (size_t)1 << (P->L.col_vars - 1);
+    P->nz = 2 * P->half;
+    P->nrows = (size_t)1 << P->L.row_vars;
+    P->z = calloc(P->nz, sizeof *P->z);
+    for (int k = 0; k < 3; k++)
+        P->abz[k] = calloc(P->nrows, sizeof *P->abz[k]);
+    P->eqt = malloc(P->nrows * sizeof *P->eqt);
+    return P->z && P->abz[0] && P->abz[1] && P->abz[2] && P->eqt ? 0 : -1;
+}
+
+static int prove_outer(prover *P, zk_transcript *t, zk_wbuf *proof, gl3_t ev[4])
+{
+    const zk_spartan_layout *L = &P->L;
+    gl3_t tau[64];
+    zk_transcript_challenge_gl3s(t, "r1cs-tau", tau, L->row_vars);
+    zk_eq_table(P->eqt, tau, L->row_vars);
+    zk_sc_instance inst;
+    memset(&inst, 0, sizeof inst);
+    inst.n_vars = L->row_vars;
+    inst.n_tables = 4;
+    inst.ext[0] = P->eqt;
+    for (int k = 0; k < 3; k++)
+        inst.base[k + 1] = P->abz[k];
+    inst.n_terms = 2;
+    inst.terms[0] = (zk_sc_term){gl3_one(), 3, {0, 1, 2, 0}};
+    inst.terms[1] = (zk_sc_term){gl3_neg(gl3_one()), 2, {0, 3, 0, 0}};
+    gl3_t evals[4], g1;
+    size_t s = zk_proof_section_begin(proof, SEC_OUTER);
+    int rc = zk_sumcheck_prove_zk(&inst, gl3_zero(), &P->m1, t, proof, P->rx, evals, &g1);
+    if (rc != ZK_OK)
+        return rc;
+    zk_proof_section_end(proof, s);
+    ev[0] = evals[1];
+    ev[1] = evals[2];
+    ev[2] = evals[3];
+    ev[3] = g1;
+    s = zk_proof_section_begin(proof, SEC_OUTER_EVALS);
+    zk_wbuf_gl3s(proof, ev, 4);
+    zk_proof_section_end(proof, s);
+    zk_transcript_absorb_gl3(t, "r1cs-outer-evals", ev, 4);
+    return ZK_OK;
+}
+
+static int prove_inner(prover *P, zk_transcript *t, zk_wbuf *proof, const gl3_t ev[4], gl3_t iv[2])
+{
+    const zk_spartan_layout *L = &P->L;
+    gl3_t rk[3];
+    zk_transcript_challenge_gl3s(t, "r1cs-rabc", rk, 3);
+    gl3_t claim = gl3_add(gl3_mul(rk[0], ev[0]), gl3_add(gl3_mul(rk[1], ev[1]), gl3_mul(rk[2], ev[2])));
+    zk_eq_table(P->eqt, P->rx, L->row_vars);
+    if (!(P->mr = malloc(P->nz * sizeof *P->mr)) || build_inner_table(P, P->eqt, rk) != 0)
+        return zk_set_error(ZK_ERR_NOMEM, "out of memory (inner sumcheck table)");
+    free(P->eqt);
+    P->eqt = NULL;
+    for (int k = 0; k < 3; k++) { /* Az, Bz, Cz are no longer needed */
+        memset(P->abz[k], 0, P->nrows * sizeof *P->abz[k]);
+        free(P->abz[k]);
+        P->abz[k] = NULL;
+    }
+    zk_sc_instance inst;
+    memset(&inst, 0, sizeof inst);
+    inst.n_vars = L->col_vars;
+    inst.n_tables = 2;
+    inst.ext[0] = P->mr;
+    inst.base[1] = P->z;
+    inst.n_terms = 1;
+    inst.terms[0] = (zk_sc_term){gl3_one(), 2, {0, 1, 0, 0}};
+    gl3_t evals[2], g2;
+    size_t s = zk_proof_section_begin(proof, SEC_INNER);
+    int rc = zk_sumcheck_prove_zk(&inst, claim, &P->m2, t, proof, P->ry, evals, &g2);
+    if (rc != ZK_OK)
+        return rc;
+    zk_proof_section_end(proof, s);
+    iv[0] = zk_mle_eval_gl(P->z + P->half, L->col_vars - 1, P->ry);
+    iv[1] = g2;
+    s = zk_proof_section_begin(proof, SEC_INNER_EVALS);
+    zk_wbuf_gl3s(proof, iv, 2);
+    zk_proof_section_end(proof, s);
+    zk_transcript_absorb_gl3(t, "r1cs-inner-evals", iv, 2);
+    return ZK_OK;
+}
+
+int zk_r1cs_prove(const zk_r1cs *c, const gl_t *witness, size_t n, const zk_r1cs_symbols *syms, zk_wbuf *proof)
+{
+    ZK_CHECK_ARG(c != NULL && proof != NULL && (witness != NULL || n == 0));
+    int rc = zk_r1cs_check_witness(c, witness, n, syms, NULL);
+    if (rc != ZK_OK)
+        return rc;
+    prover P;
+    memset(&P, 0, sizeof P);
+    P.c = c;
+    if ((rc = zk_spartan_layout_compute(&P.L, c)) != ZK_OK)
+        return rc;
+    const zk_spartan_layout *L = &P.L;
+    if (prover_alloc(&P) != 0 || build_z(&P, witness) != 0) {
+        prover_free(&P);
+        return zk_set_error(ZK_ERR_NOMEM, "out of memory (R1CS prover, 2^%u rows, 2^%u columns)", L->row_vars,
+                            L->col_vars);
+    }
+    zk_whir_params wp;
+    if ((rc = zk_whir_params_derive(&wp, L->col_vars - 1, 1)) != ZK_OK ||
+        (rc = zk_whir_commit(&wp, P.z + P.half, NULL, &P.com, &P.wit)) != ZK_OK) {
+        prover_free(&P);
+        return rc;
+    }
+    P.have_wit = 1;
+
+    zk_transcript t;
+    zk_transcript_init(&t, SPARTAN_PROTOCOL);
+    absorb_statement(&t, c, witness + 1, L->n_public);
+    zk_whir_commitment_absorb(&t, &P.com);
+    zk_proof_header_write(proof, ZK_PROOF_R1CS);
+    size_t s = zk_proof_section_begin(proof, SEC_BINDING);
+    write_binding(proof, c);
+    zk_proof_section_end(proof, s);
+    s = zk_proof_section_begin(proof, SEC_PARAMS);
+    zk_whir_params_write(proof, &wp);
+    zk_proof_section_end(proof, s);
+    s = zk_proof_section_begin(proof, SEC_COMMIT);
+    zk_whir_commitment_write(proof, &P.com);
+    zk_proof_section_end(proof, s);
+
+    gl3_t ev[4], iv[2];
+    if ((rc = prove_outer(&P, &t, proof, ev)) != ZK_OK || (rc = prove_inner(&P, &t, proof, ev, iv)) != ZK_OK) {
+        prover_free(&P);
+        return rc;
+    }
+    gl3_t gamma = zk_transcript_challenge_gl3(&t, "r1cs-gamma");
+    if (!(P.wts = malloc(P.half * sizeof *P.wts)) || mask_weights(P.wts, L, P.rx, P.ry, gamma) != 0) {
+        prover_free(&P);
+        return zk_set_error(ZK_ERR_NOMEM, "out of memory (opening weights)");
+    }
+    zk_whir_claim cl[2];
+    cl[0] = (zk_whir_claim){ZK_CLAIM_POINT, P.ry, NULL, iv[0]};
+    cl[1] = (zk_whir_claim){ZK_CLAIM_LINEAR, NULL, P.wts, gl3_add(ev[3], gl3_mul(gamma, iv[1]))};
+    s = zk_proof_section_begin(proof, SEC_OPEN);
+    rc = zk_whir_open(&P.wit, &P.com, cl, 2, &t, proof);
+    zk_proof_section_end(proof, s);
+    prover_free(&P);
+    if (rc == ZK_OK && proof->oom)
+        rc = zk_set_error(ZK_ERR_NOMEM, "out of memory writing the proof");
+    return rc;
+}
+
+/* ------------------------------------------------------------ verifier */
+
+/* rA A~(rx,ry) + rB B~(rx,ry) + rC C~(rx,ry), directly from the sparse matrices. */
+static int matrices_eval(gl3_t *out, const zk_r1cs *c, const zk_spartan_layout *L, const gl3_t *rx, const gl3_t *ry,
+                         const gl3_t rk[3], gl3_t *pub_eval, const gl_t *pub)
+{
+    size_t half = (size_t)1 << (L->col_vars - 1), nrows = (size_t)1 << L->row_vars;
+    gl3_t *eqx = malloc(nrows * sizeof *eqx), *eqy = malloc(half * sizeof *eqy);
+    gl3_t *colw = malloc((size_t)c->n_wires * sizeof *colw);
+    if (!eqx || !eqy || !colw) {
+        free(eqx);
+        free(eqy);
+        free(colw);
+        return -1;
+    }
+    zk_eq_table(eqx, rx, L->row_vars);
+    zk_eq_table(eqy, ry, L->col_vars - 1);
+    gl3_t yhi = ry[L->col_vars - 1], ylo = gl3_sub(gl3_one(), yhi);
+    gl3_t pe = eqy[0]; /* public part P~(ry'), P = (1, pub, 0..) */
+    for (uint32_t j = 1; j <= L->n_public; j++)
+        pe = gl3_add(pe, gl3_mul_gl(eqy[j], pub[j - 1]));
+    *pub_eval = pe;
+#pragma omp parallel for schedule(static) if (c->n_wires >= PAR_MIN)
+    for (uint32_t w = 0; w < c->n_wires; w++)
+        colw[w] = w <= L->n_public ? gl3_mul(ylo, eqy[w]) : gl3_mul(yhi, eqy[w - L->n_public - 1]);
+    gl3_t tot[3];
+    for (int k = 0; k < 3; k++) {
+        const zk_r1cs_matrix *M = &c->abc[k];
+        gl3_t sum = gl3_zero();
+#pragma omp parallel if (c->n_constraints >= PAR_MIN)
+        {
+            gl3_t part = gl3_zero();
+#pragma omp for schedule(static) nowait
+            for (uint32_t i = 0; i < c->n_constraints; i++) {
+                gl3_t acc = gl3_zero();
+                for (uint64_t t = M->row_ptr[i]; t < M->row_ptr[i + 1]; t++)
+                    acc = gl3_add(acc, gl3_mul_gl(colw[M->wire[t]], M->coeff[t]));
+                part = gl3_add(part, gl3_mul(eqx[i], acc));
+            }
+#pragma omp critical
+            sum = gl3_add(sum, part);
+        }
+        tot[k] = sum;
+    }
+    uint64_t br = L->blind_row, bc = L->blind_col;
+    for (unsigned k = 0; k < 3; k++) {
+        tot[0] = gl3_add(tot[0], gl3_mul(eqx[br + k], gl3_mul(yhi, eqy[bc + k])));
+        tot[1] = gl3_add(tot[1], gl3_mul(eqx[br + 4 + k], gl3_mul(yhi, eqy[bc + 4 + k])));
+        tot[0] = gl3_add(tot[0], gl3_mul(eqx[br + 8 + k], gl3_mul(ylo, eqy[0])));
+        gl3_t d = gl3_mul(eqx[br + 8 + k], gl3_mul(yhi, eqy[bc + 8 + k]));
+        tot[1] = gl3_add(tot[1], d);
+        tot[2] = gl3_add(tot[2], d);
+    }
+    *out = gl3_add(gl3_mul(rk[0], tot[0]), gl3_add(gl3_mul(rk[1], tot[1]), gl3_mul(rk[2], tot[2])));
+    free(eqx);
+    free(eqy);
+    free(colw);
+    return 0;
+}
+
+/* ZK_ERR_REJECT with "what: <the current message>" (copied first: zk_last_error()
+ * is the buffer zk_set_error writes). */
+static int reject(const char *what)
+{
+    char inner[512];
+    snprintf(inner, sizeof inner, "%s", zk_last_error());
+    return zk_set_error(ZK_ERR_REJECT, "%s: %s", what, inner);
+}
+
+static int verify_binding(zk_rbuf *r, const zk_r1cs *c, zk_whir_params *wp, const zk_spartan_layout *L)
+{
+    zk_rbuf sub;
+    int rc;
+    if ((rc = zk_proof_section_read(r, SEC_BINDING, "binding", &sub)) != ZK_OK)
+        return rc;
+    zk_digest d;
+    zk_rbuf_digest(&sub, &d);
+    uint32_t nw = zk_rbuf_u32(&sub), nc = zk_rbuf_u32(&sub), np = zk_rbuf_u32(&sub);
+    if ((rc = zk_proof_section_done(&sub, "binding")) != ZK_OK)
+        return rc;
+    if (memcmp(d.h, c->digest.h, ZK_HASH_BYTES) != 0 || nw != c->n_wires || nc != c->n_constraints ||
+        np != zk_r1cs_n_public(c))
+        return zk_set_error(ZK_ERR_REJECT, "the proof was made for a different circuit (its .r1cs digest, %u wires, "
+                                           "%u constraints, %u public signals do not match this .r1cs)",
+                            nw, nc, np);
+    if ((rc = zk_proof_section_read(r, SEC_PARAMS, "parameters", &sub)) != ZK_OK)
+        return rc;
+    zk_whir_params expect;
+    if (zk_whir_params_read(&sub, wp) != ZK_OK)
+        return zk_set_error(ZK_ERR_REJECT, "parameter section is malformed");
+    if ((rc = zk_proof_section_done(&sub, "parameters")) != ZK_OK)
+        return rc;
+    if (zk_whir_params_derive(&expect, L->col_vars - 1, 1) != ZK_OK || !zk_whir_params_equal(wp, &expect))
+        return zk_set_error(ZK_ERR_REJECT, "recorded WHIR parameter set is not the standard one for this circuit");
+    return ZK_OK;
+}
+
+int zk_r1cs_verify(const zk_r1cs *c, const gl_t *pub, size_t n_pub, const uint8_t *proof, size_t proof_len,
+                   zk_spartan_security *sec)
+{
+    ZK_CHECK_ARG(c != NULL && (pub != NULL || n_pub == 0) && (proof != NULL || proof_len == 0));
+    if (n_pub != zk_r1cs_n_public(c))
+        return zk_set_error(ZK_ERR_INPUT, "%zu public values given, the circuit has %u public signals (%u outputs, "
+                                          "%u public inputs)",
+                            n_pub, zk_r1cs_n_public(c), c->n_pub_out, c->n_pub_in);
+    zk_spartan_layout L;
+    int rc = zk_spartan_layout_compute(&L, c);
+    if (rc != ZK_OK)
+        return rc;
+    zk_rbuf r, sub;
+    zk_rbuf_init(&r, proof, proof_len);
+    if ((rc = zk_proof_header_read(&r, ZK_PROOF_R1CS)) != ZK_OK)
+        return rc;
+    zk_whir_params wp;
+    if ((rc = verify_binding(&r, c, &wp, &L)) != ZK_OK)
+        return rc;
+    zk_transcript t;
+    zk_transcript_init(&t, SPARTAN_PROTOCOL);
+    absorb_statement(&t, c, pub, n_pub);
+    if ((rc = zk_proof_section_read(&r, SEC_COMMIT, "commitment", &sub)) != ZK_OK)
+        return rc;
+    zk_whir_commitment com;
+    if (zk_whir_commitment_read(&sub, &com) != ZK_OK)
+        return reject("commitment is malformed");
+    if ((rc = zk_proof_section_done(&sub, "commitment")) != ZK_OK)
+        return rc;
+    if (!zk_whir_params_equal(&com.params, &wp))
+        return zk_set_error(ZK_ERR_REJECT, "commitment parameters differ from the recorded set");
+    zk_whir_commitment_absorb(&t, &com);
+
+    /* outer sumcheck */
+    gl3_t tau[64], rx[64], ry[64], final1, rho1, final2, rho2, ev[4], iv[2], rk[3];
+    zk_transcript_challenge_gl3s(&t, "r1cs-tau", tau, L.row_vars);
+    if ((rc = zk_proof_section_read(&r, SEC_OUTER, "outer sumcheck", &sub)) != ZK_OK)
+        return rc;
+    if (zk_sumcheck_verify_zk(L.row_vars, ZK_SPARTAN_OUTER_DEGREE, gl3_zero(), &t, &sub, rx, &final1, &rho1) != ZK_OK)
+        return reject("outer sumcheck rejected");
+    if ((rc = zk_proof_section_done(&sub, "outer sumcheck")) != ZK_OK)
+        return rc;
+    if ((rc = zk_proof_section_read(&r, SEC_OUTER_EVALS, "outer evaluations", &sub)) != ZK_OK)
+        return rc;
+    zk_rbuf_gl3s(&sub, ev, 4);
+    if ((rc = zk_proof_section_done(&sub, "outer evaluations")) != ZK_OK)
+        return rc;
+    gl3_t expect = gl3_mul(zk_eq_eval(tau, rx, L.row_vars), gl3_sub(gl3_mul(ev[0], ev[1]), ev[2]));
+    if (!gl3_eq(gl3_add(expect, gl3_mul(rho1, ev[3])), final1))
+        return zk_set_error(ZK_ERR_REJECT, "outer sumcheck: final check failed (Az*Bz - Cz is not zero)");
+    zk_transcript_absorb_gl3(&t, "r1cs-outer-evals", ev, 4);
+
+    /* inner sumcheck */
+    zk_transcript_challenge_gl3s(&t, "r1cs-rabc", rk, 3);
+    gl3_t claim = gl3_add(gl3_mul(rk[0], ev[0]), gl3_add(gl3_mul(rk[1], ev[1]), gl3_mul(rk[2], ev[2])));
+    if ((rc = zk_proof_section_read(&r, SEC_INNER, "inner sumcheck", &sub)) != ZK_OK)
+        return rc;
+    if (zk_sumcheck_verify_zk(L.col_vars, ZK_SPARTAN_INNER_DEGREE, claim, &t, &sub, ry, &final2, &rho2) != ZK_OK)
+        return reject("inner sumcheck rejected");
+    if ((rc = zk_proof_section_done(&sub, "inner sumcheck")) != ZK_OK)
+        return rc;
+    if ((rc = zk_proof_section_read(&r, SEC_INNER_EVALS, "inner evaluations", &sub)) != ZK_OK)
+        return rc;
+    zk_rbuf_gl3s(&sub, iv, 2);
+    if ((rc = zk_proof_section_done(&sub, "inner evaluations")) != ZK_OK)
+        return rc;
+    gl3_t mval, pval;
+    if (matrices_eval(&mval, c, &L, rx, ry, rk, &pval, pub) != 0)
+        return zk_set_error(ZK_ERR_NOMEM, "out of memory (matrix evaluation)");
+    gl3_t yhi = ry[L.col_vars - 1];
+    gl3_t zval = gl3_add(gl3_mul(gl3_sub(gl3_one(), yhi), pval), gl3_mul(yhi, iv[0]));
+    if (!gl3_eq(gl3_add(gl3_mul(mval, zval), gl3_mul(rho2, iv[1])), final2))
+        return zk_set_error(ZK_ERR_REJECT, "inner sumcheck: final check failed (the public signals or the "
+                                           "committed witness do not satisfy the circuit)");
+    zk_transcript_absorb_gl3(&t, "r1cs-inner-evals", iv, 2);
+
+    /* opening */
+    gl3_t gamma = zk_transcript_challenge_gl3(&t, "r1cs-gamma");
+    size_t half = (size_t)1 << (L.col_vars - 1);
+    gl3_t *wts = malloc(half * sizeof *wts);
+    if (!wts || mask_weights(wts, &L, rx, ry, gamma) != 0) {
+        free(wts);
+        return zk_set_error(ZK_ERR_NOMEM, "out of memory (opening weights)");
+    }
+    zk_whir_claim cl[2];
+    cl[0] = (zk_whir_claim){ZK_CLAIM_POINT, ry, NULL, iv[0]};
+    cl[1] = (zk_whir_claim){ZK_CLAIM_LINEAR, NULL, wts, gl3_add(ev[3], gl3_mul(gamma, iv[1]))};
+    rc = zk_proof_section_read(&r, SEC_OPEN, "opening", &sub);
+    if (rc == ZK_OK && zk_whir_verify(&com, cl, 2, &t, &sub) != ZK_OK)
+        rc = reject("witness opening rejected");
+    free(wts);
+    if (rc != ZK_OK)
+        return rc;
+    if ((rc = zk_proof_section_done(&sub, "opening")) != ZK_OK)
+        return rc;
+    if (zk_rbuf_left(&r) != 0)
+        return zk_set_error(ZK_ERR_REJECT, "%zu unexpected bytes after the last section", zk_rbuf_left(&r));
+    if (sec)
+        zk_spartan_security_compute(sec, &L);
+    return ZK_OK;
+}
