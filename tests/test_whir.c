@@ -630,6 +630,45 @@ static void test_witness_roundtrip(void **state)
     }
 }
 
+/* Random bytes never crash the parsers (ASan/UBSan builds check memory safety)
+ * and are rejected; random tails after a valid prefix too. */
+static void test_parse_fuzz(void **state)
+{
+    (void)state;
+    static const int kinds[] = {0};
+    uint32_t n = 5;
+    zk_whir_params p = make_params(n, 0, 1);
+    gl_t *f = random_evals(n);
+    zk_whir_commitment com, back;
+    zk_whir_witness wit, w2;
+    assert_int_equal(zk_whir_commit(&p, f, NULL, &com, &wit), ZK_OK);
+    claim_set cs;
+    make_claims(&cs, f, n, kinds, 1);
+    zk_wbuf proof;
+    prove(&wit, &com, cs.claims, 1, &proof);
+    uint8_t *buf = malloc(proof.len + 64);
+    assert_non_null(buf);
+    size_t iters = SLOW_BUILD ? 300 : 3000;
+    for (size_t it = 0; it < iters; it++) {
+        size_t len = (size_t)(test_rng_u64(&rng) % (proof.len + 64));
+        for (size_t i = 0; i < len; i++)
+            buf[i] = (uint8_t)test_rng_u64(&rng);
+        if (it % 3 == 1 && len > 0) /* a valid prefix with a random tail */
+            memcpy(buf, proof.data, len < proof.len ? len / 2 : proof.len / 2);
+        zk_rbuf r;
+        zk_rbuf_init(&r, buf, len);
+        assert_int_equal(zk_whir_commitment_read(&r, &back), ZK_ERR_INPUT);
+        zk_rbuf_init(&r, buf, len);
+        assert_int_not_equal(zk_whir_witness_read(&r, &w2, &back), ZK_OK);
+        assert_int_equal(verify(&com, cs.claims, 1, buf, len, "main"), ZK_ERR_REJECT);
+    }
+    free(buf);
+    zk_wbuf_free(&proof);
+    free_claims(&cs);
+    zk_whir_witness_free(&wit);
+    free(f);
+}
+
 /* ---- zero-knowledge evidence ---- */
 
 static int contains_u64(const uint8_t *buf, size_t len, uint64_t v)
@@ -735,7 +774,8 @@ int main(void)
         cmocka_unit_test(test_mismatched_witness), cmocka_unit_test(test_cheating_provers),
         cmocka_unit_test(test_tamper_all_bytes),
         cmocka_unit_test(test_tamper_hiding_sample), cmocka_unit_test(test_commitment_parse),
-        cmocka_unit_test(test_witness_roundtrip),  cmocka_unit_test(test_zk_no_raw_values),
+        cmocka_unit_test(test_witness_roundtrip),  cmocka_unit_test(test_parse_fuzz),
+        cmocka_unit_test(test_zk_no_raw_values),
         cmocka_unit_test(test_zk_fresh_mask),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
