@@ -9,6 +9,7 @@
 int cmd_data(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_params(int argc, char **argv);
+int cmd_r1cs(int argc, char **argv);
 
 /* Print "zkmlops: <msg>" to stderr and return exit code for st. */
 int cli_fail(int st);

@@ -76,7 +76,12 @@ static void usage(FILE *f)
             "                                     prove per-column count, sum, mean, variance\n"
             "  stats verify --commitment D.com --output S.json P.zkp\n"
             "                                     check a statistics proof (exit 0 valid, 1 rejected)\n"
-            "  params [--vars N] [--json]         WHIR parameters and bits of security per component\n\n"
+            "  params [--vars N] [--json]         WHIR parameters and bits of security per component\n"
+            "  r1cs info C.r1cs                   describe a circom circuit (compiled with --prime goldilocks)\n"
+            "  r1cs prove C.r1cs W.wtns -o P.zkp [--public-out public.json]\n"
+            "                                     prove a circom witness (Spartan over WHIR, zero-knowledge)\n"
+            "  r1cs verify C.r1cs P.zkp --public public.json\n"
+            "                                     check an R1CS proof (exit 0 valid, 1 rejected)\n\n"
             "Every command accepts --help. Exit codes: 0 success/valid, 1 proof rejected,\n"
             "2 bad usage or bad input.\n");
 }
@@ -106,6 +111,8 @@ int main(int argc, char **argv)
         return cmd_stats(argc - 1, argv + 1);
     if (strcmp(cmd, "params") == 0)
         return cmd_params(argc - 1, argv + 1);
+    if (strcmp(cmd, "r1cs") == 0)
+        return cmd_r1cs(argc - 1, argv + 1);
     fprintf(stderr, "zkmlops: unknown command '%s'\n\n", cmd);
     usage(stderr);
     return 2;

@@ -587,7 +587,7 @@ int zk_r1cs_verify(const zk_r1cs *c, const gl_t *pub, size_t n_pub, const uint8_
     if ((rc = zk_proof_section_read(&r, SEC_OUTER, "outer sumcheck", &sub)) != ZK_OK)
         return rc;
     if (zk_sumcheck_verify_zk(L.row_vars, ZK_SPARTAN_OUTER_DEGREE, gl3_zero(), &t, &sub, rx, &final1, &rho1) != ZK_OK)
-        return reject("outer sumcheck rejected");
+        return reject("outer sumcheck rejected (wrong public signals, or a corrupted proof)");
     if ((rc = zk_proof_section_done(&sub, "outer sumcheck")) != ZK_OK)
         return rc;
     if ((rc = zk_proof_section_read(&r, SEC_OUTER_EVALS, "outer evaluations", &sub)) != ZK_OK)
