@@ -140,6 +140,38 @@ static int verify(const zk_whir_commitment *com, const zk_whir_claim *claims, si
     return st;
 }
 
+/* The blocked Moebius transforms agree with mle.h's reference ones. */
+static void test_moebius(void **state)
+{
+    (void)state;
+    for (size_t n = 0; n <= (SLOW_BUILD ? 14u : 17u); n++) {
+        size_t len = (size_t)1 << n;
+        gl_t *a = malloc(len * sizeof *a), *b = malloc(len * sizeof *b);
+        gl3_t *c = malloc(len * sizeof *c), *d = malloc(len * sizeof *d);
+        for (size_t i = 0; i < len; i++) {
+            a[i] = b[i] = test_rng_gl(&rng);
+            c[i] = d[i] = test_rng_gl3(&rng);
+        }
+        zk_whir_moebius_gl(a, n, 0);
+        zk_mle_evals_to_coeffs(b, n);
+        assert_memory_equal(a, b, len * sizeof *a);
+        zk_whir_moebius_gl3(c, n, 0);
+        zk_mle_evals_to_coeffs_gl3(d, n);
+        assert_memory_equal(c, d, len * sizeof *c);
+        zk_whir_moebius_gl(a, n, 1);
+        zk_mle_coeffs_to_evals(b, n);
+        assert_memory_equal(a, b, len * sizeof *a);
+        /* inverse then forward is the identity on the coefficients d */
+        zk_whir_moebius_gl3(c, n, 1);
+        zk_whir_moebius_gl3(c, n, 0);
+        assert_memory_equal(c, d, len * sizeof *c);
+        free(a);
+        free(b);
+        free(c);
+        free(d);
+    }
+}
+
 /* ---- completeness ---- */
 
 static void run_completeness(int hiding)
@@ -768,6 +800,7 @@ int main(void)
 {
     test_rng_seed(&rng, test_seed());
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_moebius),
         cmocka_unit_test(test_completeness_plain), cmocka_unit_test(test_completeness_hiding),
         cmocka_unit_test(test_real_params),        cmocka_unit_test(test_other_shapes),
         cmocka_unit_test(test_wrong_claims),

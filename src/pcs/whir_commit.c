@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
-
 #include "pcs/whir_internal.h"
 #include "zkmlops/merkle.h"
 #include "zkmlops/mle.h"
@@ -18,7 +16,7 @@
 static void wipe_free(void *p, size_t bytes)
 {
     if (p)
-        OPENSSL_cleanse(p, bytes);
+        explicit_bzero(p, bytes);
     free(p);
 }
 
@@ -38,7 +36,7 @@ void zk_whir_witness_free(zk_whir_witness *wit)
         free(wit->codeword);
     }
     zk_merkle_free(&wit->tree);
-    OPENSSL_cleanse(wit, sizeof *wit);
+    explicit_bzero(wit, sizeof *wit);
 }
 
 int zk_whir_commit(const zk_whir_params *p, const gl_t *evals, const uint8_t *seed,
@@ -80,7 +78,7 @@ int zk_whir_commit(const zk_whir_params *p, const gl_t *evals, const uint8_t *se
     memset(wit->coeffs + nn, 0, (half - nn) * sizeof(gl_t));
     if (p->hiding)
         zk_whir_prg_gl(wit->coeffs + half, half, wit->seed, "zkm-whir-R");
-    zk_mle_evals_to_coeffs(wit->coeffs, m);
+    zk_whir_moebius_gl(wit->coeffs, m, 0);
 
     if (zk_rs_encode(tmp, wit->coeffs, m, log_n - m) != 0) {
         st = zk_set_error(ZK_ERR_NOMEM, "WHIR commit: out of memory (NTT)");
@@ -201,11 +199,11 @@ int zk_whir_witness_read(zk_rbuf *r, zk_whir_witness *wit, zk_whir_commitment *c
     zk_rbuf_gls(r, ev, nn);
     if (r->err) {
         wipe_free(ev, nn * sizeof *ev);
-        OPENSSL_cleanse(seed, sizeof seed);
+        explicit_bzero(seed, sizeof seed);
         return zk_set_error(ZK_ERR_INPUT, "WHIR witness: %s", r->what ? r->what : "malformed");
     }
     st = zk_whir_commit(&p, ev, seed, com, wit);
     wipe_free(ev, nn * sizeof *ev);
-    OPENSSL_cleanse(seed, sizeof seed);
+    explicit_bzero(seed, sizeof seed);
     return st;
 }

@@ -119,6 +119,64 @@ gl_t zk_whir_query_point(unsigned log_n, unsigned k, size_t j)
     return gl_pow(gl_root_of_unity(log_n - k), (uint64_t)j);
 }
 
+/* ---- Moebius transforms ----
+ * Per variable i: v[b] -= v[b ^ 2^i] for b with bit i set (inverse: +=).
+ * Levels commute, so the low MB_LOW levels run inside cache-sized blocks, and
+ * the remaining levels two at a time (radix 4: a, b, c, d at stride h). */
+#define MB_LOW 12u
+
+#define MOEBIUS_BODY(T, ADD, SUB)                                                                  \
+    size_t len = (size_t)1 << n, low = n < MB_LOW ? n : MB_LOW, blk = (size_t)1 << low;              \
+    long nblk = (long)(len / blk);                                                                 \
+    _Pragma("omp parallel for schedule(static) if (len >= PAR_MIN)")                               \
+    for (long bi = 0; bi < nblk; bi++) {                                                           \
+        T *x = v + (size_t)bi * blk;                                                               \
+        for (size_t i = 0; i < low; i++) {                                                         \
+            size_t h = (size_t)1 << i;                                                             \
+            for (size_t j = 0; j < blk; j += 2 * h)                                                \
+                for (size_t l = j; l < j + h; l++)                                                 \
+                    x[l + h] = inverse ? ADD(x[l + h], x[l]) : SUB(x[l + h], x[l]);                \
+        }                                                                                          \
+    }                                                                                              \
+    for (size_t i = low; i < n; i += 2) {                                                          \
+        size_t h = (size_t)1 << i;                                                                 \
+        if (i + 1 < n) {                                                                           \
+            long ng = (long)(len / (4 * h));                                                       \
+            _Pragma("omp parallel for schedule(static) collapse(2) if (len >= PAR_MIN)")           \
+            for (long g = 0; g < ng; g++)                                                          \
+                for (long l = 0; l < (long)h; l++) {                                               \
+                    T *x = v + (size_t)g * 4 * h + (size_t)l;                                      \
+                    T a = x[0], b = x[h], c = x[2 * h], d = x[3 * h];                              \
+                    if (inverse) {                                                                 \
+                        b = ADD(b, a);                                                             \
+                        d = ADD(d, c);                                                             \
+                        c = ADD(c, a);                                                             \
+                        d = ADD(d, b);                                                             \
+                    } else {                                                                       \
+                        b = SUB(b, a);                                                             \
+                        d = SUB(d, c);                                                             \
+                        c = SUB(c, a);                                                             \
+                        d = SUB(d, b);                                                             \
+                    }                                                                              \
+                    x[h] = b;                                                                      \
+                    x[2 * h] = c;                                                                  \
+                    x[3 * h] = d;                                                                  \
+                }                                                                                  \
+        } else {                                                                                   \
+            long ng = (long)(len / (2 * h));                                                       \
+            _Pragma("omp parallel for schedule(static) collapse(2) if (len >= PAR_MIN)")           \
+            for (long g = 0; g < ng; g++)                                                          \
+                for (long l = 0; l < (long)h; l++) {                                               \
+                    T *x = v + (size_t)g * 2 * h + (size_t)l;                                      \
+                    x[h] = inverse ? ADD(x[h], x[0]) : SUB(x[h], x[0]);                            \
+                }                                                                                  \
+        }                                                                                          \
+    }
+
+void zk_whir_moebius_gl(gl_t *v, size_t n, int inverse) { MOEBIUS_BODY(gl_t, gl_add, gl_sub) }
+
+void zk_whir_moebius_gl3(gl3_t *v, size_t n, int inverse) { MOEBIUS_BODY(gl3_t, gl3_add, gl3_sub) }
+
 /* ---- univariate evaluation ---- */
 
 #define HORNER_CHUNK (1u << 14)

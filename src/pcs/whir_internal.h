@@ -54,6 +54,13 @@ gl3_t zk_whir_fold_leaf(gl3_t *vals, unsigned k, const gl3_t *alpha, unsigned lo
 /* The point x_j = w^(2^k j) of the folded domain, w = root of unity of order 2^log_n. */
 gl_t zk_whir_query_point(unsigned log_n, unsigned k, size_t j);
 
+/* Moebius transform (hypercube evaluations -> multilinear coefficients, or
+ * back with inverse = 1), in place, cache-blocked (one pass for the low 12
+ * variables, then two variables per pass), OpenMP. Same results as
+ * zk_mle_evals_to_coeffs / zk_mle_coeffs_to_evals. */
+void zk_whir_moebius_gl(gl_t *v, size_t n, int inverse);
+void zk_whir_moebius_gl3(gl3_t *v, size_t n, int inverse);
+
 /* Univariate evaluation sum_b c_b z^b (Horner, OpenMP for large n). */
 gl3_t zk_whir_uni_eval_gl(const gl_t *c, size_t n, gl3_t z);
 gl3_t zk_whir_uni_eval_gl3(const gl3_t *c, size_t n, gl3_t z);

@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
-
 #include "pcs/whir_internal.h"
 #include "zkmlops/merkle.h"
 #include "zkmlops/mle.h"
@@ -22,7 +20,7 @@
 static void wipe_free(void *p, size_t bytes)
 {
     if (p)
-        OPENSSL_cleanse(p, bytes);
+        explicit_bzero(p, bytes);
     free(p);
 }
 
@@ -109,6 +107,41 @@ static int w_acc_eq(gl3_t *W, size_t v, size_t nq, const gl3_t *pts3, const gl_t
     free(L3);
     free(Lb);
     return 0;
+}
+
+/* ---- univariate evaluation of one extension polynomial at several points in
+ * one pass (chunked Horner, OpenMP): out[q] = sum_b c_b zs[q]^b, nz <= 8 ---- */
+#define HCHUNK ((size_t)1 << 14)
+
+static void uni_eval_multi_gl3(gl3_t *out, const gl3_t *c, size_t n, const gl3_t *zs, size_t nz)
+{
+    size_t nch = (n + HCHUNK - 1) / HCHUNK;
+    gl3_t *part = malloc(nch * nz * sizeof *part);
+    if (!part || nz > 8) {
+        free(part);
+        for (size_t q = 0; q < nz; q++)
+            out[q] = zk_whir_uni_eval_gl3(c, n, zs[q]);
+        return;
+    }
+#pragma omp parallel for schedule(static) if (nch > 1)
+    for (size_t ch = 0; ch < nch; ch++) {
+        size_t lo = ch * HCHUNK, hi = lo + HCHUNK < n ? lo + HCHUNK : n;
+        gl3_t acc[8];
+        for (size_t q = 0; q < nz; q++)
+            acc[q] = gl3_zero();
+        for (size_t i = hi; i-- > lo;)
+            for (size_t q = 0; q < nz; q++)
+                acc[q] = gl3_add(gl3_mul(acc[q], zs[q]), c[i]);
+        for (size_t q = 0; q < nz; q++)
+            part[ch * nz + q] = acc[q];
+    }
+    for (size_t q = 0; q < nz; q++) {
+        gl3_t zc = gl3_pow(zs[q], HCHUNK), tot = gl3_zero();
+        for (size_t ch = nch; ch-- > 0;)
+            tot = gl3_add(gl3_mul(tot, zc), part[ch * nz + q]);
+        out[q] = tot;
+    }
+    free(part);
 }
 
 /* ---- eq-weighted dot products: sum_{b < 2^v} eq(z, b) T[b] (one parallel pass) ---- */
@@ -422,21 +455,6 @@ typedef struct {
     gl_t *fpad;          /* non-hiding, n < m: zero-padded evaluations */
 } workspace;
 
-/* In-place inverse Moebius transform of an extension table (coefficients ->
- * hypercube evaluations), OpenMP. */
-static void coeffs_to_evals_gl3(gl3_t *v, size_t n)
-{
-    size_t len = (size_t)1 << n;
-    for (size_t i = 0; i < n; i++) {
-        size_t h = (size_t)1 << i;
-#pragma omp parallel for schedule(static) if (len >= 2 * PAR_MIN)
-        for (size_t b = 0; b < len / 2; b++) {
-            size_t lo = ((b >> i) << (i + 1)) | (b & (h - 1));
-            v[lo | h] = gl3_add(v[lo | h], v[lo]);
-        }
-    }
-}
-
 static void ws_free(workspace *ws)
 {
     size_t mm = ws->mm;
@@ -565,17 +583,23 @@ int zk_whir_open_ex(const zk_whir_witness *wit, const zk_whir_commitment *com, c
         zk_transcript_absorb_digest(t, "zkm-whir-mask-root", zk_merkle_root(&Mtree));
         gl3_t zM[4], ans[12];
         zk_transcript_challenge_gl3s(t, "zkm-whir-mask-ood", zM, w);
+        gl3_t mpts[8], mval[8];
         for (uint32_t s = 0; s < w; s++) {
-            ans[s] = zk_whir_uni_eval_gl3(Mc, mm, zM[s]);
+            mpts[s] = zM[s];
+            mpts[w + s] = com->ood_points[s];
             ans[w + s] = zk_whir_uni_eval_gl(wit->coeffs, mm, zM[s]);
-            ans[2 * w + s] = zk_whir_uni_eval_gl3(Mc, mm, com->ood_points[s]);
+        }
+        uni_eval_multi_gl3(mval, Mc, mm, mpts, 2 * w);
+        for (uint32_t s = 0; s < w; s++) {
+            ans[s] = mval[s];
+            ans[2 * w + s] = mval[w + s];
         }
         if (cheat == WHIR_CHEAT_MASK_OOD)
             ans[0] = gl3_add(ans[0], gl3_one());
         zk_wbuf_gl3s(proof, ans, 3 * w);
         zk_transcript_absorb_gl3(t, "zkm-whir-mask-ood-answers", ans, 3 * w);
         gl3_t *Me = P.F; /* evaluations of M on the hypercube */
-        coeffs_to_evals_gl3(Me, m);
+        zk_whir_moebius_gl3(Me, m, 1);
         for (size_t j = 0; j < n_claims; j++) {
             /* the claim's functional on M(., 0): the first 2^n entries */
             gl3_t mu = claims[j].kind == ZK_CLAIM_POINT ? eq_dot(NULL, Me, n, claims[j].point)
@@ -601,7 +625,7 @@ int zk_whir_open_ex(const zk_whir_witness *wit, const zk_whir_commitment *com, c
          * in the (now free) encoding scratch. */
         gl_t *fpe = ws.region->c;
         memcpy(fpe, wit->coeffs, mm * sizeof *fpe);
-        zk_mle_coeffs_to_evals(fpe, m);
+        zk_whir_moebius_gl(fpe, m, 1);
 #pragma omp parallel for schedule(static) if (mm >= PAR_MIN)
         for (size_t b = 0; b < mm; b++)
             Me[b] = gl3_add(Me[b], gl3_mul_gl(c, fpe[b]));
@@ -632,7 +656,7 @@ int zk_whir_open_ex(const zk_whir_witness *wit, const zk_whir_commitment *com, c
         gl3_t z[4], zans[4];
         /* coefficients of the folded polynomial */
         memcpy(ws.G, P.F, ng * sizeof(gl3_t));
-        zk_mle_evals_to_coeffs_gl3(ws.G, nv);
+        zk_whir_moebius_gl3(ws.G, nv, 0);
         if (i < R) {
             /* codeword i lives in the other half of the region (see workspace) */
             size_t nxt = (size_t)1 << zk_whir_log_domain(p, i + 1);
@@ -644,8 +668,7 @@ int zk_whir_open_ex(const zk_whir_witness *wit, const zk_whir_commitment *com, c
             zk_wbuf_digest(proof, zk_merkle_root(&next.tree));
             zk_transcript_absorb_digest(t, "zkm-whir-root", zk_merkle_root(&next.tree));
             zk_transcript_challenge_gl3s(t, "zkm-whir-ood", z, w);
-            for (uint32_t s = 0; s < w; s++)
-                zans[s] = zk_whir_uni_eval_gl3(ws.G, ng, z[s]);
+            uni_eval_multi_gl3(zans, ws.G, ng, z, w);
             if (cheat == WHIR_CHEAT_OOD && i == 0)
                 zans[0] = gl3_add(zans[0], gl3_one());
             zk_wbuf_gl3s(proof, zans, w);
