@@ -9,10 +9,12 @@
  * in T iff, as rational functions,
  *     sum_i 1/(X - a_i) = sum_{t in T} m_t/(X - t)
  * for some multiplicities m (committed before the random point alpha). Here
- * the identity is proved with committed helper columns h = sum 1/(alpha - a),
- * g = m/(alpha - t), one Libra-masked sumcheck (Libra, eprint 2019/317,
- * section 4.1) that batches the per-position zerochecks of h and g with the
- * sum identity, and hiding WHIR openings (eprint 2024/1586, 2026/391).
+ * the identity is proved with committed helper columns h = sum 1/(alpha - a)
+ * on the lookup side, the public weights u(t) = 1/(alpha - t) on the table
+ * side (the verifier evaluates their MLE in O(2^table_bits), so no table-side
+ * helper is committed), one Libra-masked sumcheck (Libra, eprint 2019/317,
+ * section 4.1) that batches the per-position zerochecks of h and of the link
+ * with the sum identity, and hiding WHIR openings (eprint 2024/1586, 2026/391).
  *
  * Statement (the "shape", public):
  *   - a data cube of 2^n_vars positions (mle.h layout) and a box selector s
@@ -49,12 +51,14 @@
  *
  * Sizes: with N = max(n_vars, table_bits + 1), the sumcheck runs over N + 1
  * variables (data cube and table cube stacked, each lifted to N variables).
- * Commitments: C1 holds the columns (2^n_vars each) and m (2^(tb+1)); C2 the
- * three base-field coordinates of each helper column (2^n_vars each, one or
- * two helpers) and of g (2^(tb+1)); a third, small commitment holds the Libra
- * mask. Blocks are packed largest first and the total rounded up to a power
- * of two. Prover memory is dominated by 8 sumcheck tables of 2^(N+1)
- * extension elements plus the sumcheck scratch (docs/sumcheck.md).
+ * Commitments: C1 holds the columns (2^n_vars each) and m (2^(tb+1): the
+ * multiplicities, then 2^tb blinding values); C2 the three base-field
+ * coordinates of each helper column (2^n_vars each, one or two helpers); a
+ * third, small commitment holds the Libra mask. Blocks are packed largest
+ * first and the total rounded up to a power of two. Prover memory is
+ * dominated by up to 8 sumcheck tables of 2^(N+1) extension elements plus the
+ * sumcheck scratch (docs/sumcheck.md). Verifier: O(N + 2^table_bits) field
+ * operations plus three WHIR verifications.
  */
 #ifndef ZKMLOPS_LOGUP_H
 #define ZKMLOPS_LOGUP_H
@@ -175,7 +179,7 @@ typedef struct {
     zk_whir_commitment c1, c2, mask;
     gl3_t alpha, beta, gamma, rho, final_claim;
     gl3_t tau[ZK_LOGUP_MAX_VARS + 1], r[ZK_LOGUP_MAX_VARS + 1];
-    gl3_t col_eval[ZK_LOGUP_MAX_COLS], m_eval, h_eval[2][3], g_eval[3], mask_eval;
+    gl3_t col_eval[ZK_LOGUP_MAX_COLS], m_eval, h_eval[2][3], mask_eval;
 } zk_logup_verifier;
 
 /* Each stage returns ZK_OK, ZK_ERR_REJECT (zk_last_error() says which check

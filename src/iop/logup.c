@@ -3,23 +3,26 @@
  * soundness in docs/range.md).
  *
  * Summary. Data cube: n variables, selector s_D, lookups a_i(x) = col(x) + shift.
- * Table cube: tb + 1 variables, T = [0, 2^tb) in its lower half, the upper half
- * is blinding. Both are lifted (by repetition) to N = max(n, tb + 1) variables
- * and stacked with a top variable X_{N+1} (0: data half, 1: table half).
- * Helper slots: slot 0 holds lookups 0 and 1 (if any), slot 1 lookup 2:
+ * Table cube: tb + 1 variables, T = [0, 2^tb) in its lower half (the upper half
+ * of the committed multiplicity block is blinding). Both are lifted (by
+ * repetition) to N = max(n, tb + 1) variables and stacked with a top variable
+ * X_{N+1} (0: data half, 1: table half). Helper slots: slot 0 holds lookups 0
+ * and 1 (if any), slot 1 lookup 2:
  *   slot with one lookup a:        h * A - 1 = 0,            A = alpha - a
  *   slot with two lookups a, a':   h * A * A' - (A + A') = 0
- * table side: g * (alpha - t) - m = 0 for t < 2^tb. One ZK sumcheck over N+1
- * variables proves, with claim 0,
+ * The table side needs no committed helper: sum_t m(t)/(alpha - t) uses the
+ * public vector u(t) = 1/(alpha - t), whose MLE the verifier computes in
+ * O(2^tb). One ZK sumcheck over N+1 variables proves, with claim 0,
  *   sum_x W(x) [P1 Q1a (Q1b) + beta P2 Q2a + R](x) + gamma sum_x Sel(x) (P1 + P2)(x) = 0
- * with W = eq(tau, .) * (s_D | s_T), Sel = (s_D | -s_T), the stacked tables
- *   P1 = (h_0 | g), Q1a = (A_0 | alpha - t), Q1b = (A_1 | 1), P2 = (h_1 | 0),
- *   Q2a = (A_2 | 0), R = (-l_0 - beta l_1 + beta^2 E | -m),
+ * with W = eq(tau, .) * (s_D | 0), Sel = (s_D | -u * [t < 2^tb]), the stacked tables
+ *   P1 = (h_0 | m), Q1a = (A_0 | 0), Q1b = (A_1 | 0), P2 = (h_1 | 0),
+ *   Q2a = (A_2 | 0), R = (-l_0 - beta l_1 + beta^2 E | 0),
  * l_0 = A_0 + A_1 (two lookups) or 1, l_1 = 1 if slot 1 exists, E the link.
  */
 #include "zkmlops/logup.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -244,13 +247,11 @@ typedef struct {
     uint32_t slot_lookups[2]; /* lookups per helper slot */
     uint32_t n_slots;
     uint32_t degree;          /* sumcheck / mask degree */
-    layout c1, c2;            /* c1: cols then m; c2: slot coords (3 per slot) then g coords */
+    layout c1, c2;            /* c1: cols then m; c2: helper coordinates (3 per slot) */
     uint32_t mask_vars;
-    /* data-side selector extended to N vars; table-side selector on N vars */
+    /* data-side selector extended to N vars */
     uint32_t dg, dvars[MAX_INNER_GROUPS];
     uint64_t dbound[MAX_INNER_GROUPS];
-    uint32_t tvars[2];
-    uint64_t tbound[2];
 } derived;
 
 static void derive(derived *d, const zk_logup_shape *sh)
@@ -272,8 +273,6 @@ static void derive(derived *d, const zk_logup_shape *sh)
     for (uint32_t s = 0; s < d->n_slots; s++)
         for (int e = 0; e < 3; e++)
             v[nb++] = d->n;
-    for (int e = 0; e < 3; e++)
-        v[nb++] = d->tb + 1;
     layout_build(&d->c2, v, nb);
     d->mask_vars = ceil_log2(zk_libra_coeffs_len(d->big_n + 1, d->degree));
     d->dg = sh->sel.n_groups;
@@ -286,16 +285,11 @@ static void derive(derived *d, const zk_logup_shape *sh)
         d->dbound[d->dg] = 1;
         d->dg++;
     }
-    d->tvars[0] = d->tb;
-    d->tbound[0] = (uint64_t)1 << d->tb;
-    d->tvars[1] = d->big_n - d->tb;
-    d->tbound[1] = 1;
 }
 
 /* Block index helpers. */
 static uint32_t c1_m_block(const zk_logup_shape *sh) { return sh->n_cols; }
 static uint32_t c2_h_block(uint32_t slot, uint32_t e) { return 3 * slot + e; }
-static uint32_t c2_g_block(const derived *d, uint32_t e) { return 3 * d->n_slots + e; }
 
 /* The lookup index of the k-th lookup of a slot. */
 static uint32_t slot_lookup(uint32_t slot, uint32_t k) { return slot == 0 ? k : 2; }
@@ -315,15 +309,40 @@ static gl3_t from_coords(const gl3_t *c)
 
 /* ---------------------------------------------------------------- final check */
 
+/* u~(r) = sum_{t < 2^tb} eq(r, t) / (alpha - t), r[0..tb): the MLE of the
+ * table side's public weights, O(2^tb). Returns 0, or -1 if out of memory. */
+static int table_weights_eval(gl3_t *out, gl3_t alpha, const gl3_t *r, uint32_t tb)
+{
+    size_t tsize = (size_t)1 << tb;
+    gl3_t *eq = malloc(tsize * sizeof *eq), *den = malloc(tsize * sizeof *den);
+    int rc = -1;
+    if (eq && den) {
+        zk_eq_table(eq, r, tb);
+        for (size_t t = 0; t < tsize; t++)
+            den[t] = gl3_sub(alpha, gl3_from_gl(t));
+        if (gl3_batch_inv(den, den, tsize) == 0) {
+            gl3_t acc = gl3_zero();
+            for (size_t t = 0; t < tsize; t++)
+                acc = gl3_add(acc, gl3_mul(eq[t], den[t]));
+            *out = acc;
+            rc = 0;
+        }
+    }
+    free(eq);
+    free(den);
+    return rc;
+}
+
 typedef struct {
     gl3_t alpha, beta, gamma;
     const gl3_t *tau, *r;   /* N + 1 coordinates each */
-    gl3_t col_eval[ZK_LOGUP_MAX_COLS], m_eval, h_eval[2][3], g_eval[3];
+    gl3_t col_eval[ZK_LOGUP_MAX_COLS], m_eval, h_eval[2][3];
     gl3_t foreign_eval;
 } summand_in;
 
-/* The sumcheck summand at r, from the committed blocks' evaluations. */
-static gl3_t summand_at(const derived *d, const zk_logup_shape *sh, const summand_in *in)
+/* The sumcheck summand at r, from the committed blocks' evaluations.
+ * Returns 0, or -1 if out of memory. */
+static int summand_at(gl3_t *out, const derived *d, const zk_logup_shape *sh, const summand_in *in)
 {
     uint32_t N = d->big_n;
     const gl3_t *r = in->r;
@@ -332,18 +351,13 @@ static gl3_t summand_at(const derived *d, const zk_logup_shape *sh, const summan
     for (uint32_t i = 0; i < sh->n_lookups; i++)
         A[i] = gl3_sub(gl3_sub(in->alpha, in->col_eval[sh->lookups[i].col]),
                        gl3_from_gl(sh->lookups[i].shift));
-    gl3_t tval = gl3_zero();
-    for (uint32_t k = d->tb; k-- > 0;)
-        tval = gl3_add(gl3_add(tval, tval), r[k]);
-    gl3_t a_t = gl3_sub(in->alpha, tval);
-    gl3_t h0 = from_coords(in->h_eval[0]), g = from_coords(in->g_eval);
-    gl3_t p1 = gl3_add(gl3_mul(omb, h0), gl3_mul(rb, g));
-    gl3_t q1a = gl3_add(gl3_mul(omb, A[0]), gl3_mul(rb, a_t));
+    gl3_t h0 = from_coords(in->h_eval[0]);
+    /* P1 = (h_0 | m); Q-tables, R and P2 vanish on the table half */
+    gl3_t p1 = gl3_add(gl3_mul(omb, h0), gl3_mul(rb, in->m_eval));
+    gl3_t prod1 = gl3_mul(omb, A[0]);
     gl3_t l0 = gl3_one(), p2 = gl3_zero(), q2a = gl3_zero(), l1 = gl3_zero();
-    gl3_t prod1 = q1a;
     if (d->slot_lookups[0] == 2) {
-        gl3_t q1b = gl3_add(gl3_mul(omb, A[1]), rb);
-        prod1 = gl3_mul(prod1, q1b);
+        prod1 = gl3_mul(prod1, gl3_mul(omb, A[1]));
         l0 = gl3_add(A[0], A[1]);
     }
     if (d->n_slots == 2) {
@@ -358,23 +372,28 @@ static gl3_t summand_at(const derived *d, const zk_logup_shape *sh, const summan
             e = gl3_add(e, gl3_mul_gl(in->col_eval[j], sh->lin_coeff[j]));
     }
     gl3_t rdata = gl3_add(gl3_neg(gl3_add(l0, gl3_mul(in->beta, l1))), gl3_mul(gl3_sqr(in->beta), e));
-    gl3_t rr = gl3_sub(gl3_mul(omb, rdata), gl3_mul(rb, in->m_eval));
+    gl3_t rr = gl3_mul(omb, rdata);
 
     gl3_t w0[MAX_N + 1], w1[MAX_N + 1];
     weights_eq_mle(w0, w1, in->tau, r, N);
     gl3_t wd = box_weighted(d->dg, d->dvars, d->dbound, w0, w1);
-    gl3_t wt = box_weighted(2, d->tvars, d->tbound, w0, w1);
-    gl3_t W = gl3_add(gl3_mul(gl3_mul(gl3_sub(gl3_one(), taub), omb), wd), gl3_mul(gl3_mul(taub, rb), wt));
+    gl3_t W = gl3_mul(gl3_mul(gl3_sub(gl3_one(), taub), omb), wd);
     weights_mle(w0, w1, r, N);
     gl3_t sd = box_weighted(d->dg, d->dvars, d->dbound, w0, w1);
-    gl3_t st = box_weighted(2, d->tvars, d->tbound, w0, w1);
-    gl3_t sel = gl3_sub(gl3_mul(omb, sd), gl3_mul(rb, st));
+    /* table half of Sel: -u(t) [t < 2^tb], lifted with the variables above tb at 0 */
+    gl3_t ut;
+    if (table_weights_eval(&ut, in->alpha, r, d->tb) != 0)
+        return -1;
+    for (uint32_t i = d->tb; i < N; i++)
+        ut = gl3_mul(ut, w0[i]);
+    gl3_t sel = gl3_sub(gl3_mul(omb, sd), gl3_mul(rb, ut));
 
     gl3_t f = gl3_mul(W, gl3_mul(p1, prod1));
     f = gl3_add(f, gl3_mul(in->beta, gl3_mul(W, gl3_mul(p2, q2a))));
     f = gl3_add(f, gl3_mul(W, rr));
     f = gl3_add(f, gl3_mul(in->gamma, gl3_mul(sel, gl3_add(p1, p2))));
-    return f;
+    *out = f;
+    return 0;
 }
 
 /* ---------------------------------------------------------------- prover */
@@ -494,7 +513,7 @@ int zk_logup_prove_commit(zk_logup_prover **out, const zk_logup_shape *sh, const
 
     zk_whir_params par;
     if ((st = zk_whir_params_derive(&par, p->d.c1.total_vars, 1)) != ZK_OK) {
-        st = zk_set_error(ZK_ERR_RANGE, "lookup instance too large: %s", zk_last_error());
+        st = zk_error_prefix(ZK_ERR_RANGE, "lookup instance too large");
         goto fail;
     }
     tab_len = (size_t)1 << p->d.c1.total_vars;
@@ -586,30 +605,6 @@ static int build_helper(zk_logup_prover *p, uint32_t slot, gl_t *tab)
     return ZK_OK;
 }
 
-/* g(t) = m(t)/(alpha - t) for t < 2^tb, uniform on [2^tb, 2^(tb+1)). */
-static int build_g(zk_logup_prover *p, gl_t *tab)
-{
-    size_t tsize = (size_t)1 << p->sh.table_bits;
-    gl3_t *den = malloc(tsize * sizeof *den);
-    if (!den)
-        return zk_set_error(ZK_ERR_NOMEM, "out of memory");
-    for (size_t v = 0; v < tsize; v++)
-        den[v] = gl3_sub(p->ev.alpha, gl3_from_gl(v));
-    if (gl3_batch_inv(den, den, tsize) != 0) {
-        free(den);
-        return zk_set_error(ZK_ERR_NOMEM, "out of memory");
-    }
-    const gl_t *m = c1_block(p, c1_m_block(&p->sh));
-    for (uint32_t e = 0; e < 3; e++) {
-        gl_t *blk = tab + p->d.c2.offset[c2_g_block(&p->d, e)];
-        random_gl(blk + tsize, tsize);
-        for (size_t v = 0; v < tsize; v++)
-            blk[v] = gl3_mul_gl(den[v], m[v]).c[e];
-    }
-    wipe_free(den, tsize * sizeof *den);
-    return ZK_OK;
-}
-
 static gl3_t helper_at(const zk_logup_prover *p, uint32_t slot, size_t x)
 {
     gl3_t h;
@@ -618,20 +613,11 @@ static gl3_t helper_at(const zk_logup_prover *p, uint32_t slot, size_t x)
     return h;
 }
 
-static gl3_t g_at(const zk_logup_prover *p, size_t t)
-{
-    gl3_t g;
-    for (uint32_t e = 0; e < 3; e++)
-        g.c[e] = c2_block(p, c2_g_block(&p->d, e))[t];
-    return g;
-}
-
 enum { T_W, T_SEL, T_R, T_P1, T_Q1A, T_Q1B, T_P2, T_Q2A, T_COUNT };
 
-/* The stacked sumcheck tables (2^(N+1) entries each). */
+/* The stacked sumcheck tables (2^(N+1) extension entries each). */
 typedef struct {
     gl3_t *ext[T_COUNT];
-    gl_t *sel;
     size_t len;
 } sc_tables;
 
@@ -639,7 +625,6 @@ static void sc_tables_free(sc_tables *T)
 {
     for (int i = 0; i < T_COUNT; i++)
         wipe_free(T->ext[i], T->len * sizeof(gl3_t));
-    wipe_free(T->sel, T->len * sizeof(gl_t));
     memset(T, 0, sizeof *T);
 }
 
@@ -652,14 +637,19 @@ static int sc_tables_build(sc_tables *T, const zk_logup_prover *p)
     size_t tsize = (size_t)1 << d->tb;
     memset(T, 0, sizeof *T);
     T->len = 2 * half;
-    int need[T_COUNT] = {1, 0, 1, 1, 1, d->slot_lookups[0] == 2, d->n_slots == 2, d->n_slots == 2};
+    int need[T_COUNT] = {1, 1, 1, 1, 1, d->slot_lookups[0] == 2, d->n_slots == 2, d->n_slots == 2};
+    gl3_t *u = malloc(tsize * sizeof *u);
+    if (!u)
+        goto oom;
     for (int i = 0; i < T_COUNT; i++)
         if (need[i] && !(T->ext[i] = malloc(T->len * sizeof(gl3_t))))
             goto oom;
-    if (!(T->sel = malloc(T->len * sizeof(gl_t))))
+    gl3_t alpha = p->ev.alpha, beta = p->ev.beta, beta2 = gl3_sqr(beta);
+    for (size_t t = 0; t < tsize; t++)
+        u[t] = gl3_sub(alpha, gl3_from_gl(t));
+    if (gl3_batch_inv(u, u, tsize) != 0)
         goto oom;
     zk_eq_table(T->ext[T_W], p->tau, N + 1);
-    gl3_t alpha = p->ev.alpha, beta = p->ev.beta, beta2 = gl3_sqr(beta);
     const gl_t *col[ZK_LOGUP_MAX_COLS];
     for (uint32_t j = 0; j < sh->n_cols; j++)
         col[j] = c1_block(p, j);
@@ -668,12 +658,12 @@ static int sc_tables_build(sc_tables *T, const zk_logup_prover *p)
 
 #pragma omp parallel for schedule(static) if (half >= PAR_MIN)
     for (size_t x = 0; x < half; x++) {
+        /* data half: lifted data-cube tables, selector s_D (0 above 2^n) */
         size_t xd = x & nmask;
         int s = x <= nmask && p->sel[x];
-        /* data half */
         if (!s)
             T->ext[T_W][x] = gl3_zero();
-        T->sel[x] = s ? 1 : 0;
+        T->ext[T_SEL][x] = s ? gl3_one() : gl3_zero();
         gl3_t a[ZK_LOGUP_MAX_LOOKUPS];
         for (uint32_t i = 0; i < sh->n_lookups; i++)
             a[i] = gl3_sub(alpha, gl3_from_gl(gl_add(col[lk[i].col][xd], lk[i].shift)));
@@ -693,24 +683,24 @@ static int sc_tables_build(sc_tables *T, const zk_logup_prover *p)
         if (sh->has_link)
             e = gl3_from_gl(link_value(sh, p->foreign, col, xd));
         T->ext[T_R][x] = gl3_sub(gl3_mul(beta2, e), gl3_add(l0, gl3_mul(beta, l1)));
-        /* table half */
-        size_t y = half + x, tt = x & tmask;
-        int st = x < tsize;
-        if (!st)
-            T->ext[T_W][y] = gl3_zero();
-        T->sel[y] = st ? GL_P - 1 : 0;
-        T->ext[T_P1][y] = g_at(p, tt);
-        T->ext[T_Q1A][y] = gl3_sub(alpha, gl3_from_gl(x & (tsize - 1)));
+        /* table half: P1 = m (lifted from tb + 1 vars), Sel = -u on t < 2^tb, the rest 0 */
+        size_t y = half + x;
+        T->ext[T_W][y] = gl3_zero();
+        T->ext[T_SEL][y] = x < tsize ? gl3_neg(u[x]) : gl3_zero();
+        T->ext[T_P1][y] = gl3_from_gl(m[x & tmask]);
+        T->ext[T_Q1A][y] = gl3_zero();
         if (need[T_Q1B])
-            T->ext[T_Q1B][y] = gl3_one();
+            T->ext[T_Q1B][y] = gl3_zero();
         if (need[T_P2]) {
             T->ext[T_P2][y] = gl3_zero();
             T->ext[T_Q2A][y] = gl3_zero();
         }
-        T->ext[T_R][y] = gl3_from_gl(gl_neg(m[tt]));
+        T->ext[T_R][y] = gl3_zero();
     }
+    free(u);
     return ZK_OK;
 oom:
+    free(u);
     sc_tables_free(T);
     return zk_set_error(ZK_ERR_NOMEM, "out of memory (lookup sumcheck tables, 2^%u entries)", N + 1);
 }
@@ -723,10 +713,7 @@ static void sc_instance(zk_sc_instance *inst, const sc_tables *T, const derived 
     size_t nt = 0;
     for (int i = 0; i < T_COUNT; i++) {
         idx[i] = -1;
-        if (i == T_SEL) {
-            idx[i] = (int)nt;
-            inst->base[nt++] = T->sel;
-        } else if (T->ext[i]) {
+        if (T->ext[i]) {
             idx[i] = (int)nt;
             inst->ext[nt++] = T->ext[i];
         }
@@ -782,8 +769,6 @@ static size_t evals_pack(gl3_t *out, const derived *d, const zk_logup_shape *sh,
     for (uint32_t s = 0; s < d->n_slots; s++)
         for (int e = 0; e < 3; e++)
             out[k++] = ev->h_eval[s][e];
-    for (int e = 0; e < 3; e++)
-        out[k++] = ev->g_eval[e];
     out[k++] = mask_eval;
     return k;
 }
@@ -793,7 +778,7 @@ static int commit_table(const gl_t *tab, uint32_t vars, zk_whir_commitment *c, z
     zk_whir_params par;
     int st = zk_whir_params_derive(&par, vars, 1);
     if (st != ZK_OK)
-        return zk_set_error(ZK_ERR_RANGE, "lookup instance too large: %s", zk_last_error());
+        return zk_error_prefix(ZK_ERR_RANGE, "lookup instance too large");
     return zk_whir_commit(&par, tab, NULL, c, w);
 }
 
@@ -819,8 +804,6 @@ int zk_logup_prove_sumcheck(zk_logup_prover *p, zk_transcript *t, zk_wbuf *proof
         return zk_set_error(ZK_ERR_NOMEM, "out of memory (2^%u helper table)", d->c2.total_vars);
     for (uint32_t s = 0; s < d->n_slots && st == ZK_OK; s++)
         st = build_helper(p, s, tab);
-    if (st == ZK_OK)
-        st = build_g(p, tab);
     if (st == ZK_OK && (st = commit_table(tab, d->c2.total_vars, &p->c2, &p->w2)) == ZK_OK)
         p->have_w2 = 1;
     wipe_free(tab, tab_len * sizeof *tab);
@@ -873,17 +856,18 @@ int zk_logup_prove_sumcheck(zk_logup_prover *p, zk_transcript *t, zk_wbuf *proof
     for (uint32_t sl = 0; sl < d->n_slots; sl++)
         for (uint32_t e = 0; e < 3; e++)
             p->ev.h_eval[sl][e] = zk_mle_eval_gl(c2_block(p, c2_h_block(sl, e)), d->n, p->r);
-    for (uint32_t e = 0; e < 3; e++)
-        p->ev.g_eval[e] = zk_mle_eval_gl(c2_block(p, c2_g_block(d, e)), d->tb + 1, p->r);
     if (sh->has_link)
         p->ev.foreign_eval = zk_mle_eval_gl(p->foreign, d->n, p->r);
     p->ev.tau = p->tau;
     p->ev.r = p->r;
     /* internal invariant: the stacked tables are the lifts of the committed blocks */
-    if (!gl3_eq(direct, summand_at(d, sh, &p->ev)))
+    gl3_t expect;
+    if (summand_at(&expect, d, sh, &p->ev) != 0)
+        return zk_set_error(ZK_ERR_NOMEM, "out of memory");
+    if (!gl3_eq(direct, expect))
         return zk_set_error(ZK_ERR_INPUT, "internal error: lookup tables inconsistent with their blocks");
 
-    gl3_t packed[2 + 1 + 6 + 3 + 1];
+    gl3_t packed[ZK_LOGUP_MAX_COLS + 1 + 6 + 1];
     size_t np = evals_pack(packed, d, sh, &p->ev, p->mask_eval);
     s = zk_proof_section_begin(proof, ZK_LOGUP_SEC_EVALS);
     zk_wbuf_gl3s(proof, packed, np);
@@ -910,7 +894,7 @@ static size_t c1_claims(zk_whir_claim *c, gl3_t (*pts)[ZK_WHIR_MAX_VARS], const 
 }
 
 static size_t c2_claims(zk_whir_claim *c, gl3_t (*pts)[ZK_WHIR_MAX_VARS], const derived *d, const gl3_t *r,
-                        const gl3_t (*h_eval)[3], const gl3_t *g_eval)
+                        const gl3_t (*h_eval)[3])
 {
     size_t k = 0;
     for (uint32_t b = 0; b < d->c2.n_blocks; b++, k++) {
@@ -918,7 +902,7 @@ static size_t c2_claims(zk_whir_claim *c, gl3_t (*pts)[ZK_WHIR_MAX_VARS], const 
         c[k].kind = ZK_CLAIM_POINT;
         c[k].point = pts[k];
         c[k].weights = NULL;
-        c[k].value = b < 3 * d->n_slots ? h_eval[b / 3][b % 3] : g_eval[b - 3 * d->n_slots];
+        c[k].value = h_eval[b / 3][b % 3];
     }
     return k;
 }
@@ -935,7 +919,7 @@ int zk_logup_prove_open(zk_logup_prover *p, zk_transcript *t, zk_wbuf *proof)
     zk_proof_section_end(proof, s);
     if (st != ZK_OK)
         return st;
-    k = c2_claims(c, pts, d, p->r, (const gl3_t(*)[3])p->ev.h_eval, p->ev.g_eval);
+    k = c2_claims(c, pts, d, p->r, (const gl3_t(*)[3])p->ev.h_eval);
     s = zk_proof_section_begin(proof, ZK_LOGUP_SEC_OPEN_HELPERS);
     st = zk_whir_open(&p->w2, &p->c2, c, k, t, proof);
     zk_proof_section_end(proof, s);
@@ -965,7 +949,11 @@ int zk_logup_prove_open(zk_logup_prover *p, zk_transcript *t, zk_wbuf *proof)
 static int read_commitment(zk_rbuf *sub, zk_whir_commitment *c, uint32_t vars, const char *what)
 {
     if (zk_whir_commitment_read(sub, c) != ZK_OK)
-        return zk_set_error(ZK_ERR_REJECT, "%s commitment is malformed: %s", what, zk_last_error());
+    {
+        char pre[96];
+        snprintf(pre, sizeof pre, "%s commitment is malformed", what);
+        return zk_error_prefix(ZK_ERR_REJECT, pre);
+    }
     zk_whir_params expect;
     if (zk_whir_params_derive(&expect, vars, 1) != ZK_OK || !zk_whir_params_equal(&expect, &c->params))
         return zk_set_error(ZK_ERR_REJECT, "%s commitment does not use the standard hiding parameters for "
@@ -1022,14 +1010,14 @@ int zk_logup_verify_sumcheck(zk_logup_verifier *v, zk_transcript *t, zk_rbuf *pr
     if ((st = zk_proof_section_read(proof, ZK_LOGUP_SEC_SUMCHECK, "lookup sumcheck", &sub)) != ZK_OK)
         return st;
     if (zk_sumcheck_verify_zk(N + 1, d.degree, gl3_zero(), t, &sub, v->r, &v->final_claim, &v->rho) != ZK_OK)
-        return zk_set_error(ZK_ERR_REJECT, "lookup sumcheck rejected: %s", zk_last_error());
+        return zk_error_prefix(ZK_ERR_REJECT, "lookup sumcheck rejected");
     if ((st = zk_proof_section_done(&sub, "lookup sumcheck")) != ZK_OK)
         return st;
 
     if ((st = zk_proof_section_read(proof, ZK_LOGUP_SEC_EVALS, "lookup evaluations", &sub)) != ZK_OK)
         return st;
-    gl3_t packed[2 + 1 + 6 + 3 + 1];
-    size_t np = v->shape.n_cols + 1 + 3 * d.n_slots + 3 + 1;
+    gl3_t packed[ZK_LOGUP_MAX_COLS + 1 + 6 + 1];
+    size_t np = v->shape.n_cols + 1 + 3 * d.n_slots + 1;
     zk_rbuf_gl3s(&sub, packed, np);
     if (sub.err)
         return zk_set_error(ZK_ERR_REJECT, "lookup evaluations: %s", sub.what);
@@ -1043,8 +1031,6 @@ int zk_logup_verify_sumcheck(zk_logup_verifier *v, zk_transcript *t, zk_rbuf *pr
     for (uint32_t s = 0; s < d.n_slots; s++)
         for (int e = 0; e < 3; e++)
             v->h_eval[s][e] = packed[k++];
-    for (int e = 0; e < 3; e++)
-        v->g_eval[e] = packed[k++];
     v->mask_eval = packed[k++];
     memcpy(r_data, v->r, d.n * sizeof *r_data);
     v->stage = 2;
@@ -1066,9 +1052,11 @@ int zk_logup_verify_final(zk_logup_verifier *v, gl3_t foreign_eval)
     memcpy(in.col_eval, v->col_eval, sizeof in.col_eval);
     in.m_eval = v->m_eval;
     memcpy(in.h_eval, v->h_eval, sizeof in.h_eval);
-    memcpy(in.g_eval, v->g_eval, sizeof in.g_eval);
     in.foreign_eval = foreign_eval;
-    gl3_t expect = gl3_add(summand_at(&d, &v->shape, &in), gl3_mul(v->rho, v->mask_eval));
+    gl3_t expect;
+    if (summand_at(&expect, &d, &v->shape, &in) != 0)
+        return zk_set_error(ZK_ERR_NOMEM, "out of memory");
+    expect = gl3_add(expect, gl3_mul(v->rho, v->mask_eval));
     if (!gl3_eq(expect, v->final_claim))
         return zk_set_error(ZK_ERR_REJECT, "lookup sumcheck final check failed: a looked-up value is "
                                            "outside the table or the link does not hold");
@@ -1089,14 +1077,14 @@ int zk_logup_verify_open(zk_logup_verifier *v, zk_transcript *t, zk_rbuf *proof)
     if (st != ZK_OK)
         return st;
     if (zk_whir_verify(&v->c1, c, k, t, &sub) != ZK_OK)
-        return zk_set_error(ZK_ERR_REJECT, "lookup columns opening rejected: %s", zk_last_error());
+        return zk_error_prefix(ZK_ERR_REJECT, "lookup columns opening rejected");
     if ((st = zk_proof_section_done(&sub, "lookup columns opening")) != ZK_OK)
         return st;
-    k = c2_claims(c, pts, &d, v->r, (const gl3_t(*)[3])v->h_eval, v->g_eval);
+    k = c2_claims(c, pts, &d, v->r, (const gl3_t(*)[3])v->h_eval);
     if ((st = zk_proof_section_read(proof, ZK_LOGUP_SEC_OPEN_HELPERS, "lookup helper opening", &sub)) != ZK_OK)
         return st;
     if (zk_whir_verify(&v->c2, c, k, t, &sub) != ZK_OK)
-        return zk_set_error(ZK_ERR_REJECT, "lookup helper opening rejected: %s", zk_last_error());
+        return zk_error_prefix(ZK_ERR_REJECT, "lookup helper opening rejected");
     if ((st = zk_proof_section_done(&sub, "lookup helper opening")) != ZK_OK)
         return st;
     size_t wl = (size_t)1 << d.mask_vars;
@@ -1110,7 +1098,7 @@ int zk_logup_verify_open(zk_logup_verifier *v, zk_transcript *t, zk_rbuf *proof)
     c[0].value = v->mask_eval;
     st = zk_proof_section_read(proof, ZK_LOGUP_SEC_OPEN_MASK, "lookup mask opening", &sub);
     if (st == ZK_OK && zk_whir_verify(&v->mask, c, 1, t, &sub) != ZK_OK)
-        st = zk_set_error(ZK_ERR_REJECT, "lookup mask opening rejected: %s", zk_last_error());
+        st = zk_error_prefix(ZK_ERR_REJECT, "lookup mask opening rejected");
     if (st == ZK_OK)
         st = zk_proof_section_done(&sub, "lookup mask opening");
     free(lw);
