@@ -77,8 +77,9 @@ ptau_for() { # smallest cached-or-built powers of tau of power >= $1
   local t0=$(date +%s.%N)
   "$snarkjs" powersoftau new bn128 "$p" "$work/pot_0.ptau" >/dev/null
   "$snarkjs" powersoftau contribute "$work/pot_0.ptau" "$work/pot_1.ptau" --name=bench -e="zkmlops bench $RANDOM$RANDOM" >/dev/null
-  "$snarkjs" powersoftau prepare phase2 "$work/pot_1.ptau" "$cache/pot${p}_final.ptau" >/dev/null
+  "$snarkjs" powersoftau prepare phase2 "$work/pot_1.ptau" "$work/pot_final.ptau" >/dev/null
   awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f\n", b-a}' > "$cache/pot${p}_final.seconds"
+  mv "$work/pot_final.ptau" "$cache/pot${p}_final.ptau"   # only complete files in the cache
   echo "$cache/pot${p}_final.ptau"
 }
 

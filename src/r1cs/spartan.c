@@ -453,29 +453,75 @@ int zk_r1cs_prove(const zk_r1cs *c, const gl_t *witness, size_t n, const zk_r1cs
 
 /* ------------------------------------------------------------ verifier */
 
-/* rA A~(rx,ry) + rB B~(rx,ry) + rC C~(rx,ry), directly from the sparse matrices. */
+/* eq(r, i) for i < 2^n, split as lo[i mod 2^L] * hi[i >> L] with L = n/2, so that
+ * only the entries actually used cost a multiplication (a circuit with 2^k + 1
+ * rows uses about half of its 2^(k+1) row weights). hi is scaled by `scale`. */
+typedef struct {
+    size_t L;
+    gl3_t *lo, *hi;
+} eq_split;
+
+static int eq_split_init(eq_split *e, const gl3_t *r, size_t n, gl3_t scale)
+{
+    e->L = n / 2;
+    size_t nh = (size_t)1 << (n - e->L);
+    e->lo = malloc(((size_t)1 << e->L) * sizeof *e->lo);
+    e->hi = malloc(nh * sizeof *e->hi);
+    if (!e->lo || !e->hi) {
+        free(e->lo);
+        free(e->hi);
+        e->lo = e->hi = NULL;
+        return -1;
+    }
+    zk_eq_table(e->lo, r, e->L);
+    zk_eq_table(e->hi, r + e->L, n - e->L);
+    for (size_t i = 0; i < nh; i++)
+        e->hi[i] = gl3_mul(e->hi[i], scale);
+    return 0;
+}
+
+static void eq_split_free(eq_split *e)
+{
+    free(e->lo);
+    free(e->hi);
+}
+
+static inline gl3_t eq_split_at(const eq_split *e, uint64_t i)
+{
+    return gl3_mul(e->lo[i & (((uint64_t)1 << e->L) - 1)], e->hi[i >> e->L]);
+}
+
+/* rA A~(rx,ry) + rB B~(rx,ry) + rC C~(rx,ry), directly from the sparse matrices:
+ * one extension multiplication per wire (its column weight), three base
+ * multiplications per term, two extension multiplications per row. Also the
+ * public part P~(ry') of z. */
 static int matrices_eval(gl3_t *out, const zk_r1cs *c, const zk_spartan_layout *L, const gl3_t *rx, const gl3_t *ry,
                          const gl3_t rk[3], gl3_t *pub_eval, const gl_t *pub)
 {
-    size_t half = (size_t)1 << (L->col_vars - 1), nrows = (size_t)1 << L->row_vars;
-    gl3_t *eqx = malloc(nrows * sizeof *eqx), *eqy = malloc(half * sizeof *eqy);
+    size_t s1 = L->col_vars - 1;
+    gl3_t yhi = ry[s1], ylo = gl3_sub(gl3_one(), yhi);
+    eq_split ex = {0, NULL, NULL}, ey = ex, eylo = ex, eyhi = ex;
     gl3_t *colw = malloc((size_t)c->n_wires * sizeof *colw);
-    if (!eqx || !eqy || !colw) {
-        free(eqx);
-        free(eqy);
+    int ok = colw != NULL;
+    ok = ok && eq_split_init(&ex, rx, L->row_vars, gl3_one()) == 0;
+    ok = ok && eq_split_init(&ey, ry, s1, gl3_one()) == 0;
+    ok = ok && eq_split_init(&eylo, ry, s1, ylo) == 0;
+    ok = ok && eq_split_init(&eyhi, ry, s1, yhi) == 0;
+    if (!ok) {
+        eq_split_free(&ex);
+        eq_split_free(&ey);
+        eq_split_free(&eylo);
+        eq_split_free(&eyhi);
         free(colw);
         return -1;
     }
-    zk_eq_table(eqx, rx, L->row_vars);
-    zk_eq_table(eqy, ry, L->col_vars - 1);
-    gl3_t yhi = ry[L->col_vars - 1], ylo = gl3_sub(gl3_one(), yhi);
-    gl3_t pe = eqy[0]; /* public part P~(ry'), P = (1, pub, 0..) */
+    gl3_t pe = eq_split_at(&ey, 0); /* public part P~(ry'), P = (1, pub, 0..) */
     for (uint32_t j = 1; j <= L->n_public; j++)
-        pe = gl3_add(pe, gl3_mul_gl(eqy[j], pub[j - 1]));
+        pe = gl3_add(pe, gl3_mul_gl(eq_split_at(&ey, j), pub[j - 1]));
     *pub_eval = pe;
 #pragma omp parallel for schedule(static) if (c->n_wires >= PAR_MIN)
     for (uint32_t w = 0; w < c->n_wires; w++)
-        colw[w] = w <= L->n_public ? gl3_mul(ylo, eqy[w]) : gl3_mul(yhi, eqy[w - L->n_public - 1]);
+        colw[w] = w <= L->n_public ? eq_split_at(&eylo, w) : eq_split_at(&eyhi, w - L->n_public - 1);
     gl3_t tot[3];
     for (int k = 0; k < 3; k++) {
         const zk_r1cs_matrix *M = &c->abc[k];
@@ -485,10 +531,12 @@ static int matrices_eval(gl3_t *out, const zk_r1cs *c, const zk_spartan_layout *
             gl3_t part = gl3_zero();
 #pragma omp for schedule(static) nowait
             for (uint32_t i = 0; i < c->n_constraints; i++) {
+                if (M->row_ptr[i] == M->row_ptr[i + 1])
+                    continue;
                 gl3_t acc = gl3_zero();
                 for (uint64_t t = M->row_ptr[i]; t < M->row_ptr[i + 1]; t++)
                     acc = gl3_add(acc, gl3_mul_gl(colw[M->wire[t]], M->coeff[t]));
-                part = gl3_add(part, gl3_mul(eqx[i], acc));
+                part = gl3_add(part, gl3_mul(eq_split_at(&ex, i), acc));
             }
 #pragma omp critical
             sum = gl3_add(sum, part);
@@ -497,16 +545,18 @@ static int matrices_eval(gl3_t *out, const zk_r1cs *c, const zk_spartan_layout *
     }
     uint64_t br = L->blind_row, bc = L->blind_col;
     for (unsigned k = 0; k < 3; k++) {
-        tot[0] = gl3_add(tot[0], gl3_mul(eqx[br + k], gl3_mul(yhi, eqy[bc + k])));
-        tot[1] = gl3_add(tot[1], gl3_mul(eqx[br + 4 + k], gl3_mul(yhi, eqy[bc + 4 + k])));
-        tot[0] = gl3_add(tot[0], gl3_mul(eqx[br + 8 + k], gl3_mul(ylo, eqy[0])));
-        gl3_t d = gl3_mul(eqx[br + 8 + k], gl3_mul(yhi, eqy[bc + 8 + k]));
+        tot[0] = gl3_add(tot[0], gl3_mul(eq_split_at(&ex, br + k), eq_split_at(&eyhi, bc + k)));
+        tot[1] = gl3_add(tot[1], gl3_mul(eq_split_at(&ex, br + 4 + k), eq_split_at(&eyhi, bc + 4 + k)));
+        tot[0] = gl3_add(tot[0], gl3_mul(eq_split_at(&ex, br + 8 + k), eq_split_at(&eylo, 0)));
+        gl3_t d = gl3_mul(eq_split_at(&ex, br + 8 + k), eq_split_at(&eyhi, bc + 8 + k));
         tot[1] = gl3_add(tot[1], d);
         tot[2] = gl3_add(tot[2], d);
     }
     *out = gl3_add(gl3_mul(rk[0], tot[0]), gl3_add(gl3_mul(rk[1], tot[1]), gl3_mul(rk[2], tot[2])));
-    free(eqx);
-    free(eqy);
+    eq_split_free(&ex);
+    eq_split_free(&ey);
+    eq_split_free(&eylo);
+    eq_split_free(&eyhi);
     free(colw);
     return 0;
 }
