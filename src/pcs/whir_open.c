@@ -440,33 +440,305 @@ static int open_leaves_gl3(zk_wbuf *proof, const gl3_t *cw, const zk_merkle_tree
     return zk_merkle_open(tree, idx, u, proof);
 }
 
-/* Buffers of one opening (all freed, and wiped where secret, by ws_free).
- * The region holds the encoding scratch and the later-round codewords: when
- * codeword i+1 is encoded, codeword i occupies one half (N_1 entries) and the
- * new codeword and its scratch fit in the other half (2 N_(i+1) <= N_1); in
- * hiding mode the whole region (N_0 = 2 N_1) first serves the mask encoding. */
+/* State of one opening. Buffers are freed (and wiped where secret) by
+ * opening_free. The region holds the encoding scratch and the later-round
+ * codewords: when codeword i+1 is encoded, codeword i occupies one half (N_1
+ * entries) and the new codeword and its scratch fit in the other half
+ * (2 N_(i+1) <= N_1); in hiding mode the whole region (N_0 = 2 N_1) first
+ * serves the mask encoding. */
 typedef struct {
+    const zk_whir_params *p;
+    const zk_whir_witness *wit;
+    const zk_whir_commitment *com;
+    zk_transcript *t;
+    zk_wbuf *proof;
+    unsigned cheat;
+    prover P;
     size_t mm, n0, n1;   /* 2^m; N_0; N_1 */
     size_t f_len, g_len; /* entries of F and G */
     gl3_t *F, *F2, *W, *W2, *G;
     gl3_t *region;
     size_t region_len;
     gl3_t *Mcw;          /* hiding: the mask codeword (leaf-major) */
+    zk_merkle_tree Mtree;
     gl_t *fpad;          /* non-hiding, n < m: zero-padded evaluations */
-} workspace;
+    gl3_t cmask;         /* hiding: h = M + cmask f' */
+    round_cw prev, next; /* codewords i and i+1 */
+    zk_whir_constraint *cs; /* initial constraints and their values */
+    gl3_t *vals;
+    size_t n_cs;
+    size_t *idx;         /* query phase: sorted unique leaf indices */
+    size_t u;
+    gl3_t *folds, *leafv, *qco;
+    gl_t *qpt;
+} opening;
 
-static void ws_free(workspace *ws)
+static void opening_free(opening *o)
 {
-    size_t mm = ws->mm;
-    wipe_free(ws->F, ws->F ? ws->f_len * sizeof(gl3_t) : 0);
-    wipe_free(ws->F2, ws->F2 ? (mm / 2) * sizeof(gl3_t) : 0);
-    wipe_free(ws->W, ws->W ? mm * sizeof(gl3_t) : 0);
-    free(ws->W2);
-    wipe_free(ws->G, ws->G ? ws->g_len * sizeof(gl3_t) : 0);
-    wipe_free(ws->region, ws->region ? ws->region_len * sizeof(gl3_t) : 0);
-    wipe_free(ws->Mcw, ws->Mcw ? ws->n0 * sizeof(gl3_t) : 0);
-    wipe_free(ws->fpad, ws->fpad ? mm * sizeof(gl_t) : 0);
-    memset(ws, 0, sizeof *ws);
+    size_t mm = o->mm;
+    wipe_free(o->F, o->F ? o->f_len * sizeof(gl3_t) : 0);
+    wipe_free(o->F2, o->F2 ? (mm / 2) * sizeof(gl3_t) : 0);
+    free(o->W);
+    free(o->W2);
+    wipe_free(o->G, o->G ? o->g_len * sizeof(gl3_t) : 0);
+    wipe_free(o->region, o->region ? o->region_len * sizeof(gl3_t) : 0);
+    wipe_free(o->Mcw, o->Mcw ? o->n0 * sizeof(gl3_t) : 0);
+    wipe_free(o->fpad, o->fpad ? mm * sizeof(gl_t) : 0);
+    wipe_free(o->leafv, o->leafv ? ((size_t)1 << o->p->folding_factor) * sizeof(gl3_t) : 0);
+    zk_merkle_free(&o->Mtree);
+    zk_merkle_free(&o->prev.tree);
+    zk_merkle_free(&o->next.tree);
+    free(o->cs);
+    free(o->vals);
+    free(o->idx);
+    free(o->folds);
+    free(o->qco);
+    free(o->qpt);
+    memset(o, 0, sizeof *o);
+}
+
+static int opening_alloc(opening *o, size_t n_claims)
+{
+    const zk_whir_params *p = o->p;
+    uint32_t m = p->total_vars, k = p->folding_factor, R = p->n_rounds;
+    size_t mm = (size_t)1 << m, maxq = 0;
+    for (uint32_t i = 0; i <= R; i++)
+        maxq = p->queries[i] > maxq ? p->queries[i] : maxq;
+    o->mm = mm;
+    o->n0 = (size_t)1 << zk_whir_log_domain(p, 0);
+    o->n1 = R >= 1 ? (size_t)1 << zk_whir_log_domain(p, 1) : 0;
+    o->f_len = p->hiding ? mm : mm / 2;
+    o->g_len = (mm >> k) + 1;
+    o->F = zk_whir_big_alloc(o->f_len * sizeof(gl3_t));
+    o->F2 = zk_whir_big_alloc((mm / 2) * sizeof(gl3_t));
+    o->W = zk_whir_big_alloc(mm * sizeof(gl3_t));
+    o->W2 = zk_whir_big_alloc((mm / 2) * sizeof(gl3_t));
+    o->G = zk_whir_big_alloc(o->g_len * sizeof(gl3_t));
+    o->region_len = p->hiding ? o->n0 : 2 * o->n1;
+    o->region = o->region_len ? zk_whir_big_alloc(o->region_len * sizeof(gl3_t)) : NULL;
+    o->Mcw = p->hiding ? zk_whir_big_alloc(o->n0 * sizeof(gl3_t)) : NULL;
+    o->fpad = !p->hiding && p->n_vars < m ? calloc(mm, sizeof(gl_t)) : NULL;
+    o->cs = calloc(n_claims + 2 * p->ood_samples, sizeof *o->cs);
+    o->vals = calloc(n_claims + 2 * p->ood_samples, sizeof *o->vals);
+    o->idx = malloc(maxq * sizeof *o->idx);
+    o->folds = malloc(maxq * sizeof *o->folds);
+    o->leafv = malloc(((size_t)1 << k) * sizeof *o->leafv);
+    o->qpt = malloc((maxq * m + 1) * sizeof *o->qpt);
+    o->qco = malloc((maxq + 4) * sizeof *o->qco);
+    if (!o->F || !o->F2 || !o->W || !o->W2 || !o->G || (o->region_len && !o->region) || (p->hiding && !o->Mcw) ||
+        (!p->hiding && p->n_vars < m && !o->fpad) || !o->cs || !o->vals || !o->idx || !o->folds || !o->leafv ||
+        !o->qpt || !o->qco)
+        return zk_set_error(ZK_ERR_NOMEM, "WHIR open: out of memory");
+    memset(o->W, 0, mm * sizeof(gl3_t));
+    prover *P = &o->P;
+    P->p = p;
+    P->t = o->t;
+    P->proof = o->proof;
+    P->k = k;
+    P->w = p->ood_samples;
+    P->vars = m;
+    P->cheat = o->cheat;
+    P->F = o->F;
+    P->F2 = o->F2;
+    P->W = o->W;
+    P->W2 = o->W2;
+    return ZK_OK;
+}
+
+/* The claims and the commitment's OOD answers as constraints on f'. */
+static void initial_constraints(opening *o, const zk_whir_claim *claims, size_t n_claims)
+{
+    for (size_t j = 0; j < n_claims; j++) {
+        o->cs[j].type = claims[j].kind == ZK_CLAIM_POINT ? WHIR_C_POINT : WHIR_C_DENSE;
+        o->cs[j].point = claims[j].point;
+        o->cs[j].weights = claims[j].weights;
+        o->vals[j] = claims[j].value;
+    }
+    for (uint32_t s = 0; s < o->p->ood_samples; s++) {
+        o->cs[n_claims + s].type = WHIR_C_UNI;
+        o->cs[n_claims + s].y = o->com->ood_points[s];
+        o->vals[n_claims + s] = o->com->ood_answers[s];
+    }
+    o->n_cs = n_claims + o->p->ood_samples;
+}
+
+/* Hiding: commit a fresh uniform mask M (m variables, F_p^3 coefficients from
+ * the OS CSPRNG), send its OOD answers and claim values, draw c, and turn the
+ * constraints and P.F into those of h = M + c f' (docs/whir.md, section 3.2). */
+static int mask_phase(opening *o, const zk_whir_claim *claims, size_t n_claims)
+{
+    const zk_whir_params *p = o->p;
+    uint32_t m = p->total_vars, k = p->folding_factor, w = p->ood_samples, n = p->n_vars;
+    size_t mm = o->mm, L = (size_t)1 << k;
+    unsigned log_n0 = zk_whir_log_domain(p, 0);
+    gl3_t *Mc = o->P.F; /* coefficients of M; converted in place to evaluations below */
+    zk_whir_random_gl(Mc->c, 3 * mm);
+    if (zk_rs_encode_gl3(o->region, Mc, m, log_n0 - m) != 0)
+        return zk_set_error(ZK_ERR_NOMEM, "WHIR open: out of memory (mask)");
+    zk_whir_leaf_major_gl3(o->Mcw, o->region, log_n0, k);
+    if (zk_merkle_build(&o->Mtree, o->Mcw, o->n0 >> k, L * sizeof(gl3_t), 1, NULL) != ZK_OK)
+        return zk_set_error(ZK_ERR_NOMEM, "WHIR open: out of memory (mask tree)");
+    zk_wbuf_digest(o->proof, zk_merkle_root(&o->Mtree));
+    zk_transcript_absorb_digest(o->t, "zkm-whir-mask-root", zk_merkle_root(&o->Mtree));
+    gl3_t zM[4], ans[12], mpts[8], mval[8];
+    zk_transcript_challenge_gl3s(o->t, "zkm-whir-mask-ood", zM, w);
+    for (uint32_t s = 0; s < w; s++) {
+        mpts[s] = zM[s];
+        mpts[w + s] = o->com->ood_points[s];
+        ans[w + s] = zk_whir_uni_eval_gl(o->wit->coeffs, mm, zM[s]); /* f'(z_M) */
+    }
+    uni_eval_multi_gl3(mval, Mc, mm, mpts, 2 * w);
+    for (uint32_t s = 0; s < w; s++) {
+        ans[s] = mval[s];             /* M(z_M) */
+        ans[2 * w + s] = mval[w + s]; /* M(z_f) */
+    }
+    if (o->cheat == WHIR_CHEAT_MASK_OOD)
+        ans[0] = gl3_add(ans[0], gl3_one());
+    zk_wbuf_gl3s(o->proof, ans, 3 * w);
+    zk_transcript_absorb_gl3(o->t, "zkm-whir-mask-ood-answers", ans, 3 * w);
+    gl3_t *Me = o->P.F; /* evaluations of M on the hypercube */
+    zk_whir_moebius_gl3(Me, m, 1);
+    for (size_t j = 0; j < n_claims; j++) {
+        /* the claim's functional on M(., 0): the first 2^n entries */
+        gl3_t mu = claims[j].kind == ZK_CLAIM_POINT ? eq_dot(NULL, Me, n, claims[j].point)
+                                                    : dense_dot(claims[j].weights, NULL, Me, (size_t)1 << n);
+        if (o->cheat == WHIR_CHEAT_MASK && j == 0)
+            mu = gl3_add(mu, gl3_one());
+        zk_wbuf_gl3(o->proof, mu);
+        zk_transcript_absorb_gl3(o->t, "zkm-whir-mask-claim", &mu, 1);
+        o->vals[j] = mu;
+    }
+    gl3_t c = zk_transcript_challenge_gl3(o->t, "zkm-whir-mask-c");
+    o->cmask = c;
+    for (size_t j = 0; j < n_claims; j++)
+        o->vals[j] = gl3_add(o->vals[j], gl3_mul(c, claims[j].value));
+    for (uint32_t s = 0; s < w; s++) {
+        o->vals[n_claims + s] = gl3_add(ans[2 * w + s], gl3_mul(c, o->com->ood_answers[s]));
+        o->cs[o->n_cs].type = WHIR_C_UNI;
+        o->cs[o->n_cs].y = zM[s];
+        o->vals[o->n_cs] = gl3_add(ans[s], gl3_mul(c, ans[w + s]));
+        o->n_cs++;
+    }
+    /* h = M + c f' (evaluations); f' evaluations from its coefficients, in the
+     * (now free) encoding region. */
+    gl_t *fpe = o->region->c;
+    memcpy(fpe, o->wit->coeffs, mm * sizeof *fpe);
+    zk_whir_moebius_gl(fpe, m, 1);
+#pragma omp parallel for schedule(static) if (mm >= PAR_MIN)
+    for (size_t b = 0; b < mm; b++)
+        Me[b] = gl3_add(Me[b], gl3_mul_gl(c, fpe[b]));
+    return ZK_OK;
+}
+
+/* After the sumcheck of iteration i: commit the folded polynomial (i < R) and
+ * send its OOD answers into z, zans, or send the final polynomial (i = R). */
+static int commit_round(opening *o, uint32_t i, gl3_t *z, gl3_t *zans)
+{
+    const zk_whir_params *p = o->p;
+    uint32_t k = p->folding_factor, w = p->ood_samples;
+    size_t nv = o->P.vars, ng = (size_t)1 << nv;
+    memcpy(o->G, o->P.F, ng * sizeof(gl3_t));
+    zk_whir_moebius_gl3(o->G, nv, 0); /* coefficients of the folded polynomial */
+    if (i == p->n_rounds) {
+        if (o->cheat == WHIR_CHEAT_FINAL)
+            o->G[0] = gl3_add(o->G[0], gl3_one());
+        zk_wbuf_gl3s(o->proof, o->G, ng);
+        zk_transcript_absorb_gl3(o->t, "zkm-whir-final", o->G, ng);
+        return ZK_OK;
+    }
+    /* codeword i lives in the other half of the region (see opening) */
+    unsigned log_next = zk_whir_log_domain(p, i + 1);
+    size_t nxt = (size_t)1 << log_next;
+    gl3_t *half = o->region + (i % 2 == 0 && i > 0 ? o->n1 : 0);
+    gl3_t *cwb = i == 0 ? o->region + o->n1 : half + nxt;
+    int st = encode_commit(&o->next, cwb, half, o->G, (uint32_t)nv, log_next, k, (int)p->hiding);
+    if (st != ZK_OK)
+        return st;
+    zk_wbuf_digest(o->proof, zk_merkle_root(&o->next.tree));
+    zk_transcript_absorb_digest(o->t, "zkm-whir-root", zk_merkle_root(&o->next.tree));
+    zk_transcript_challenge_gl3s(o->t, "zkm-whir-ood", z, w);
+    uni_eval_multi_gl3(zans, o->G, ng, z, w);
+    if (o->cheat == WHIR_CHEAT_OOD && i == 0)
+        zans[0] = gl3_add(zans[0], gl3_one());
+    zk_wbuf_gl3s(o->proof, zans, w);
+    zk_transcript_absorb_gl3(o->t, "zkm-whir-ood-answers", zans, w);
+    return ZK_OK;
+}
+
+/* Query phase i: proof of work, leaf indices, openings of codeword i. */
+static int query_phase(opening *o, uint32_t i)
+{
+    const zk_whir_params *p = o->p;
+    uint32_t k = p->folding_factor;
+    size_t L = (size_t)1 << k;
+    if (p->pow_bits[i])
+        zk_wbuf_u64(o->proof, zk_transcript_pow_prove(o->t, p->pow_bits[i]));
+    unsigned log_n = zk_whir_log_domain(p, i);
+    size_t tq = p->queries[i];
+    zk_transcript_challenge_indices(o->t, "zkm-whir-query", (uint64_t)1 << (log_n - k), o->idx, tq);
+    o->u = zk_whir_sort_unique(o->idx, tq);
+    int st;
+    if (i == 0) {
+        if ((st = open_leaves_gl(o->proof, o->wit->codeword, &o->wit->tree, o->idx, o->u, k)) != ZK_OK)
+            return st;
+        if (p->hiding)
+            return open_leaves_gl3(o->proof, o->Mcw, &o->Mtree, o->idx, o->u, k);
+        return ZK_OK;
+    }
+    if (o->cheat == WHIR_CHEAT_LEAF && i == 1)
+        o->prev.cw[o->idx[0] * L].c[0] = gl_add(o->prev.cw[o->idx[0] * L].c[0], 1);
+    return open_leaves_gl3(o->proof, o->prev.cw, &o->prev.tree, o->idx, o->u, k);
+}
+
+/* After query phase i < R: fold the opened leaves (as the verifier does), draw
+ * the combination challenge and add the OOD and shift constraints to W and
+ * sigma; codeword i+1 becomes the previous codeword. */
+static int combine_round(opening *o, uint32_t i, const gl3_t *z, const gl3_t *zans)
+{
+    const zk_whir_params *p = o->p;
+    uint32_t k = p->folding_factor, w = p->ood_samples;
+    size_t L = (size_t)1 << k, u = o->u, nv = o->P.vars;
+    unsigned log_n = zk_whir_log_domain(p, i);
+    for (size_t q = 0; q < u; q++) {
+        size_t j = o->idx[q];
+        if (i == 0) {
+            const gl_t *lf = o->wit->codeword + j * L;
+            for (size_t l = 0; l < L; l++)
+                o->leafv[l] = p->hiding ? gl3_add(o->Mcw[j * L + l], gl3_mul_gl(o->cmask, lf[l])) : gl3_from_gl(lf[l]);
+        } else {
+            memcpy(o->leafv, o->prev.cw + j * L, L * sizeof(gl3_t));
+        }
+        o->folds[q] = zk_whir_fold_leaf(o->leafv, k, o->P.alpha, log_n, j);
+    }
+    gl3_t gc = zk_transcript_challenge_gl3(o->t, "zkm-whir-comb"), cf = gc;
+    gl3_t opts[4 * (ZK_WHIR_MAX_VARS + 2)];
+    for (uint32_t s = 0; s < w; s++) {
+        zk_mle_expand_point(opts + s * nv, z[s], nv);
+        o->qco[s] = cf;
+        o->P.sigma = gl3_add(o->P.sigma, gl3_mul(cf, zans[s]));
+        cf = gl3_mul(cf, gc);
+    }
+    int rc = w_acc_eq(o->P.W, nv, w, opts, NULL, o->qco);
+    for (size_t q = 0; q < u; q++) {
+        gl_t *qp = o->qpt + q * nv;
+        qp[0] = zk_whir_query_point(log_n, k, o->idx[q]);
+        for (size_t j = 1; j < nv; j++)
+            qp[j] = gl_sqr(qp[j - 1]);
+        o->qco[q] = cf;
+        o->P.sigma = gl3_add(o->P.sigma, gl3_mul(cf, o->folds[q]));
+        cf = gl3_mul(cf, gc);
+    }
+    if (rc != 0 || w_acc_eq(o->P.W, nv, u, NULL, o->qpt, o->qco) != 0)
+        return zk_set_error(ZK_ERR_NOMEM, "WHIR open: out of memory");
+    zk_merkle_free(&o->prev.tree);
+    o->prev = o->next;
+    memset(&o->next, 0, sizeof o->next);
+    if (i == 0 && p->hiding) { /* the mask codeword is no longer needed */
+        zk_merkle_free(&o->Mtree);
+        wipe_free(o->Mcw, o->n0 * sizeof(gl3_t));
+        o->Mcw = NULL;
+    }
+    return ZK_OK;
 }
 
 int zk_whir_open(const zk_whir_witness *wit, const zk_whir_commitment *com, const zk_whir_claim *claims,
@@ -491,269 +763,49 @@ int zk_whir_open_ex(const zk_whir_witness *wit, const zk_whir_commitment *com, c
     if (st != ZK_OK)
         return st;
 
-    uint32_t m = p->total_vars, n = p->n_vars, k = p->folding_factor, w = p->ood_samples, R = p->n_rounds;
-    size_t mm = (size_t)1 << m, nn = (size_t)1 << n, L = (size_t)1 << k;
-    workspace ws;
-    memset(&ws, 0, sizeof ws);
-    ws.mm = mm;
-    ws.n0 = (size_t)1 << zk_whir_log_domain(p, 0);
-    ws.n1 = R >= 1 ? (size_t)1 << zk_whir_log_domain(p, 1) : 0;
-    prover P;
-    memset(&P, 0, sizeof P);
-    P.p = p;
-    P.t = t;
-    P.proof = proof;
-    P.k = k;
-    P.w = w;
-    P.vars = m;
-    P.cheat = cheat;
-    zk_merkle_tree Mtree;
-    memset(&Mtree, 0, sizeof Mtree);
-    round_cw prev, next;
-    memset(&prev, 0, sizeof prev);
-    memset(&next, 0, sizeof next);
-    size_t maxq = 0;
-    for (uint32_t i = 0; i <= R; i++)
-        maxq = p->queries[i] > maxq ? p->queries[i] : maxq;
-    size_t n_cs = n_claims + 2 * w;
-    zk_whir_constraint *cs = calloc(n_cs, sizeof *cs);
-    gl3_t *vals = calloc(n_cs, sizeof *vals);
-    size_t *idx = malloc(maxq * sizeof *idx);
-    gl3_t *folds = malloc(maxq * sizeof *folds);
-    gl3_t *leafv = malloc(L * sizeof *leafv);
-    gl_t *qpt = malloc((maxq * m + 1) * sizeof *qpt);
-    gl3_t *qco = malloc((maxq + 4) * sizeof *qco);
-    gl3_t cmask = gl3_zero(); /* hiding: h = M + cmask f' */
-
-    ws.f_len = p->hiding ? mm : mm / 2;
-    ws.g_len = (mm >> k) + 1;
-    ws.F = zk_whir_big_alloc(ws.f_len * sizeof(gl3_t));
-    ws.F2 = zk_whir_big_alloc((mm / 2) * sizeof(gl3_t));
-    ws.W = zk_whir_big_alloc(mm * sizeof(gl3_t));
-    ws.W2 = zk_whir_big_alloc((mm / 2) * sizeof(gl3_t));
-    ws.G = zk_whir_big_alloc(ws.g_len * sizeof(gl3_t));
-    ws.region_len = p->hiding ? ws.n0 : 2 * ws.n1;
-    ws.region = ws.region_len ? zk_whir_big_alloc(ws.region_len * sizeof(gl3_t)) : NULL;
-    ws.Mcw = p->hiding ? zk_whir_big_alloc(ws.n0 * sizeof(gl3_t)) : NULL;
-    if (!p->hiding && n < m)
-        ws.fpad = calloc(mm, sizeof(gl_t));
-    if (!cs || !vals || !idx || !folds || !leafv || !qpt || !qco || !ws.F || !ws.F2 || !ws.W || !ws.W2 || !ws.G ||
-        (ws.region_len && !ws.region) || (p->hiding && !ws.Mcw) ||
-        (!p->hiding && n < m && !ws.fpad)) {
-        st = zk_set_error(ZK_ERR_NOMEM, "WHIR open: out of memory");
+    opening o;
+    memset(&o, 0, sizeof o);
+    o.p = p;
+    o.wit = wit;
+    o.com = com;
+    o.t = t;
+    o.proof = proof;
+    o.cheat = cheat;
+    if ((st = opening_alloc(&o, n_claims)) != ZK_OK)
         goto out;
-    }
-    memset(ws.W, 0, mm * sizeof(gl3_t));
-    P.F = ws.F;
-    P.F2 = ws.F2;
-    P.W = ws.W;
-    P.W2 = ws.W2;
-
     zk_whir_absorb_claims(t, p, claims, n_claims);
-
-    /* ---- initial constraints (claims, commitment OOD; hiding: mask) ---- */
-    for (size_t j = 0; j < n_claims; j++) {
-        cs[j].type = claims[j].kind == ZK_CLAIM_POINT ? WHIR_C_POINT : WHIR_C_DENSE;
-        cs[j].point = claims[j].point;
-        cs[j].weights = claims[j].weights;
-        vals[j] = claims[j].value;
-    }
-    for (uint32_t s = 0; s < w; s++) {
-        cs[n_claims + s].type = WHIR_C_UNI;
-        cs[n_claims + s].y = com->ood_points[s];
-        vals[n_claims + s] = com->ood_answers[s];
-    }
-    n_cs = n_claims + w;
+    initial_constraints(&o, claims, n_claims);
     if (p->hiding) {
-        /* Fresh uniform mask M (m variables, extension coefficients from the OS
-         * CSPRNG), encoded on the initial domain, salted tree. */
-        unsigned log_n0 = zk_whir_log_domain(p, 0);
-        gl3_t *Mc = P.F; /* coefficients of M; converted in place to evaluations below */
-        zk_whir_random_gl(Mc->c, 3 * mm);
-        if (zk_rs_encode_gl3(ws.region, Mc, m, log_n0 - m) != 0) {
-            st = zk_set_error(ZK_ERR_NOMEM, "WHIR open: out of memory (mask)");
+        if ((st = mask_phase(&o, claims, n_claims)) != ZK_OK)
             goto out;
-        }
-        zk_whir_leaf_major_gl3(ws.Mcw, ws.region, log_n0, k);
-        if (zk_merkle_build(&Mtree, ws.Mcw, ws.n0 >> k, L * sizeof(gl3_t), 1, NULL) != ZK_OK) {
-            st = zk_set_error(ZK_ERR_NOMEM, "WHIR open: out of memory (mask tree)");
-            goto out;
-        }
-        zk_wbuf_digest(proof, zk_merkle_root(&Mtree));
-        zk_transcript_absorb_digest(t, "zkm-whir-mask-root", zk_merkle_root(&Mtree));
-        gl3_t zM[4], ans[12];
-        zk_transcript_challenge_gl3s(t, "zkm-whir-mask-ood", zM, w);
-        gl3_t mpts[8], mval[8];
-        for (uint32_t s = 0; s < w; s++) {
-            mpts[s] = zM[s];
-            mpts[w + s] = com->ood_points[s];
-            ans[w + s] = zk_whir_uni_eval_gl(wit->coeffs, mm, zM[s]);
-        }
-        uni_eval_multi_gl3(mval, Mc, mm, mpts, 2 * w);
-        for (uint32_t s = 0; s < w; s++) {
-            ans[s] = mval[s];
-            ans[2 * w + s] = mval[w + s];
-        }
-        if (cheat == WHIR_CHEAT_MASK_OOD)
-            ans[0] = gl3_add(ans[0], gl3_one());
-        zk_wbuf_gl3s(proof, ans, 3 * w);
-        zk_transcript_absorb_gl3(t, "zkm-whir-mask-ood-answers", ans, 3 * w);
-        gl3_t *Me = P.F; /* evaluations of M on the hypercube */
-        zk_whir_moebius_gl3(Me, m, 1);
-        for (size_t j = 0; j < n_claims; j++) {
-            /* the claim's functional on M(., 0): the first 2^n entries */
-            gl3_t mu = claims[j].kind == ZK_CLAIM_POINT ? eq_dot(NULL, Me, n, claims[j].point)
-                                                        : dense_dot(claims[j].weights, NULL, Me, nn);
-            if (cheat == WHIR_CHEAT_MASK && j == 0)
-                mu = gl3_add(mu, gl3_one());
-            zk_wbuf_gl3(proof, mu);
-            zk_transcript_absorb_gl3(t, "zkm-whir-mask-claim", &mu, 1);
-            vals[j] = mu; /* + c v_j below */
-        }
-        gl3_t c = zk_transcript_challenge_gl3(t, "zkm-whir-mask-c");
-        cmask = c;
-        for (size_t j = 0; j < n_claims; j++)
-            vals[j] = gl3_add(vals[j], gl3_mul(c, claims[j].value));
-        for (uint32_t s = 0; s < w; s++) {
-            vals[n_claims + s] = gl3_add(ans[2 * w + s], gl3_mul(c, com->ood_answers[s]));
-            cs[n_cs].type = WHIR_C_UNI;
-            cs[n_cs].y = zM[s];
-            vals[n_cs] = gl3_add(ans[s], gl3_mul(c, ans[w + s]));
-            n_cs++;
-        }
-        /* h = M + c f' (evaluations); f' evaluations from its coefficients,
-         * in the (now free) encoding scratch. */
-        gl_t *fpe = ws.region->c;
-        memcpy(fpe, wit->coeffs, mm * sizeof *fpe);
-        zk_whir_moebius_gl(fpe, m, 1);
-#pragma omp parallel for schedule(static) if (mm >= PAR_MIN)
-        for (size_t b = 0; b < mm; b++)
-            Me[b] = gl3_add(Me[b], gl3_mul_gl(c, fpe[b]));
-    } else if (n == m) {
-        P.Fb = wit->evals;
+    } else if (p->n_vars == p->total_vars) {
+        o.P.Fb = wit->evals;
     } else {
-        memcpy(ws.fpad, wit->evals, nn * sizeof(gl_t));
-        P.Fb = ws.fpad;
+        memcpy(o.fpad, wit->evals, ((size_t)1 << p->n_vars) * sizeof(gl_t));
+        o.P.Fb = o.fpad;
     }
-
     gl3_t gamma = zk_transcript_challenge_gl3(t, "zkm-whir-gamma"), gp = gl3_one();
-    P.sigma = gl3_zero();
-    for (size_t j = 0; j < n_cs; j++) {
-        cs[j].coeff = gp;
-        P.sigma = gl3_add(P.sigma, gl3_mul(gp, vals[j]));
+    o.P.sigma = gl3_zero();
+    for (size_t j = 0; j < o.n_cs; j++) {
+        o.cs[j].coeff = gp;
+        o.P.sigma = gl3_add(o.P.sigma, gl3_mul(gp, o.vals[j]));
         gp = gl3_mul(gp, gamma);
     }
-    if (initial_weights(&P, cs, n_cs) != 0) {
+    if (initial_weights(&o.P, o.cs, o.n_cs) != 0) {
         st = zk_set_error(ZK_ERR_NOMEM, "WHIR open: out of memory");
         goto out;
     }
-
-    /* ---- rounds ---- */
-    for (uint32_t i = 0; i <= R; i++) {
-        sumcheck_iteration(&P, i);
-        unsigned log_n = zk_whir_log_domain(p, i);
-        size_t nv = P.vars, ng = (size_t)1 << nv;
+    for (uint32_t i = 0; i <= p->n_rounds; i++) {
         gl3_t z[4], zans[4];
-        /* coefficients of the folded polynomial */
-        memcpy(ws.G, P.F, ng * sizeof(gl3_t));
-        zk_whir_moebius_gl3(ws.G, nv, 0);
-        if (i < R) {
-            /* codeword i lives in the other half of the region (see workspace) */
-            size_t nxt = (size_t)1 << zk_whir_log_domain(p, i + 1);
-            gl3_t *half = ws.region + (i % 2 == 0 && i > 0 ? ws.n1 : 0);
-            gl3_t *tmp = half, *cwb = i == 0 ? ws.region + ws.n1 : half + nxt;
-            if ((st = encode_commit(&next, cwb, tmp, ws.G, (uint32_t)nv, zk_whir_log_domain(p, i + 1), k,
-                                    (int)p->hiding)) != ZK_OK)
-                goto out;
-            zk_wbuf_digest(proof, zk_merkle_root(&next.tree));
-            zk_transcript_absorb_digest(t, "zkm-whir-root", zk_merkle_root(&next.tree));
-            zk_transcript_challenge_gl3s(t, "zkm-whir-ood", z, w);
-            uni_eval_multi_gl3(zans, ws.G, ng, z, w);
-            if (cheat == WHIR_CHEAT_OOD && i == 0)
-                zans[0] = gl3_add(zans[0], gl3_one());
-            zk_wbuf_gl3s(proof, zans, w);
-            zk_transcript_absorb_gl3(t, "zkm-whir-ood-answers", zans, w);
-        } else {
-            if (cheat == WHIR_CHEAT_FINAL)
-                ws.G[0] = gl3_add(ws.G[0], gl3_one());
-            zk_wbuf_gl3s(proof, ws.G, ng);
-            zk_transcript_absorb_gl3(t, "zkm-whir-final", ws.G, ng);
-        }
-        if (p->pow_bits[i])
-            zk_wbuf_u64(proof, zk_transcript_pow_prove(t, p->pow_bits[i]));
-        size_t tq = p->queries[i];
-        zk_transcript_challenge_indices(t, "zkm-whir-query", (uint64_t)1 << (log_n - k), idx, tq);
-        size_t u = zk_whir_sort_unique(idx, tq);
-        if (i == 0) {
-            if ((st = open_leaves_gl(proof, wit->codeword, &wit->tree, idx, u, k)) != ZK_OK)
-                goto out;
-            if (p->hiding && (st = open_leaves_gl3(proof, ws.Mcw, &Mtree, idx, u, k)) != ZK_OK)
-                goto out;
-        } else {
-            if (cheat == WHIR_CHEAT_LEAF && i == 1)
-                prev.cw[idx[0] * L].c[0] = gl_add(prev.cw[idx[0] * L].c[0], 1);
-            if ((st = open_leaves_gl3(proof, prev.cw, &prev.tree, idx, u, k)) != ZK_OK)
-                goto out;
-        }
-        if (i == R)
-            break;
-        /* Fold the opened leaves (the verifier does the same). */
-        for (size_t q = 0; q < u; q++) {
-            if (i == 0) {
-                const gl_t *lf = wit->codeword + idx[q] * L;
-                for (size_t l = 0; l < L; l++)
-                    leafv[l] = p->hiding ? gl3_add(ws.Mcw[idx[q] * L + l], gl3_mul_gl(cmask, lf[l]))
-                                         : gl3_from_gl(lf[l]);
-            } else {
-                memcpy(leafv, prev.cw + idx[q] * L, L * sizeof *leafv);
-            }
-            folds[q] = zk_whir_fold_leaf(leafv, k, P.alpha, log_n, idx[q]);
-        }
-        /* Combine the new OOD and shift constraints into W and sigma. */
-        gl3_t gc = zk_transcript_challenge_gl3(t, "zkm-whir-comb"), cf = gc;
-        gl3_t opts[4 * (ZK_WHIR_MAX_VARS + 2)];
-        for (uint32_t s = 0; s < w; s++) {
-            zk_mle_expand_point(opts + s * nv, z[s], nv);
-            qco[s] = cf;
-            P.sigma = gl3_add(P.sigma, gl3_mul(cf, zans[s]));
-            cf = gl3_mul(cf, gc);
-        }
-        int rc = w_acc_eq(P.W, nv, w, opts, NULL, qco);
-        for (size_t q = 0; q < u; q++) {
-            gl_t *qp = qpt + q * nv;
-            qp[0] = zk_whir_query_point(log_n, k, idx[q]);
-            for (size_t j = 1; j < nv; j++)
-                qp[j] = gl_sqr(qp[j - 1]);
-            qco[q] = cf;
-            P.sigma = gl3_add(P.sigma, gl3_mul(cf, folds[q]));
-            cf = gl3_mul(cf, gc);
-        }
-        if (rc != 0 || w_acc_eq(P.W, nv, u, NULL, qpt, qco) != 0) {
-            st = zk_set_error(ZK_ERR_NOMEM, "WHIR open: out of memory");
+        sumcheck_iteration(&o.P, i);
+        if ((st = commit_round(&o, i, z, zans)) != ZK_OK || (st = query_phase(&o, i)) != ZK_OK)
             goto out;
-        }
-        zk_merkle_free(&prev.tree);
-        prev = next;
-        memset(&next, 0, sizeof next);
-        if (i == 0 && p->hiding) { /* the mask is no longer needed */
-            zk_merkle_free(&Mtree);
-            wipe_free(ws.Mcw, ws.n0 * sizeof(gl3_t));
-            ws.Mcw = NULL;
-        }
+        if (i < p->n_rounds && (st = combine_round(&o, i, z, zans)) != ZK_OK)
+            goto out;
     }
     if (proof->oom)
         st = zk_set_error(ZK_ERR_NOMEM, "WHIR open: out of memory (proof)");
 out:
-    free(vals);
-    free(cs);
-    free(idx);
-    free(folds);
-    wipe_free(leafv, leafv ? L * sizeof *leafv : 0);
-    free(qpt);
-    free(qco);
-    zk_merkle_free(&Mtree);
-    zk_merkle_free(&prev.tree);
-    zk_merkle_free(&next.tree);
-    ws_free(&ws);
+    opening_free(&o);
     return st;
 }
