@@ -170,6 +170,13 @@ static void test_other_statement(void **state)
     assert_int_equal(zk_range_verify(&f->priv.com, 31, f->proof.data, f->proof.len), ZK_ERR_REJECT);
     assert_int_equal(zk_range_verify(&f->priv.com, 33, f->proof.data, f->proof.len), ZK_ERR_INPUT);
     assert_int_equal(zk_range_verify(&f->priv.com, 0, f->proof.data, f->proof.len), ZK_ERR_INPUT);
+    /* an inconsistent commitment structure is an input error, not a crash */
+    zk_dataset_commitment bad = f->priv.com;
+    bad.meta.n_rows = (1u << bad.meta.log_rows) + 1;
+    assert_int_equal(zk_range_verify(&bad, 32, f->proof.data, f->proof.len), ZK_ERR_INPUT);
+    bad = f->priv.com;
+    bad.meta.log_cols += 1;
+    assert_int_equal(zk_range_verify(&bad, 32, f->proof.data, f->proof.len), ZK_ERR_INPUT);
     /* a statistics-kind header is refused */
     uint8_t *copy = malloc(f->proof.len);
     memcpy(copy, f->proof.data, f->proof.len);

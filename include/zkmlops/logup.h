@@ -47,7 +47,9 @@
  * Each stage writes (reads) whole proof-container sections (proof.h) with the
  * tags ZK_LOGUP_SEC_* (0x4c01..0x4c07); callers use other tags. The caller
  * must absorb its protocol id and statement into the transcript first; the
- * commit stage absorbs the shape.
+ * commit stage absorbs the shape. When a prover stage fails, the proof buffer
+ * may hold a partial proof: the caller discards it (zk_range_prove writes into
+ * a private buffer and appends only complete proofs).
  *
  * Sizes: with N = max(n_vars, table_bits + 1), the sumcheck runs over N + 1
  * variables (data cube and table cube stacked, each lifted to N variables).

@@ -39,12 +39,15 @@
  * Appends the proof file bytes to proof. Returns ZK_OK; ZK_ERR_RANGE if some
  * entry is outside the range (the message names the row and column; nothing
  * is written) or the dataset is too large for the lookup argument;
- * ZK_ERR_NOMEM. Aborts unless 1 <= range_bits <= 32. */
+ * ZK_ERR_INPUT if the commitment's shape is inconsistent (never for one read
+ * by zk_dataset_commitment_read); ZK_ERR_NOMEM. Aborts unless
+ * 1 <= range_bits <= 32. */
 int zk_range_prove(const zk_dataset_private *ds, unsigned range_bits, zk_wbuf *proof) ZK_WARN_UNUSED;
 
 /* Verify proof bytes against a commitment and the range. Returns ZK_OK,
  * ZK_ERR_REJECT (invalid proof, wrong commitment or range) or ZK_ERR_INPUT
- * (malformed container, range_bits outside 1..32, dataset too large). */
+ * (malformed container, range_bits outside 1..32, dataset too large or its
+ * shape inconsistent). zk_last_error() says which check failed. */
 int zk_range_verify(const zk_dataset_commitment *com, unsigned range_bits, const uint8_t *proof,
                     size_t proof_len) ZK_WARN_UNUSED;
 

@@ -58,8 +58,16 @@ static void range_shape(zk_logup_shape *sh, const zk_dataset_meta *m, unsigned b
     }
 }
 
-static int check_size(const zk_dataset_meta *m)
+/* The commitment's shape must be consistent (as zk_dataset_commitment_read
+ * guarantees for parsed files) and small enough for the lookup argument. */
+static int check_size(const zk_dataset_commitment *com)
 {
+    const zk_dataset_meta *m = &com->meta;
+    if (m->n_rows == 0 || m->n_cols == 0 || m->log_rows > 31 || m->log_cols > 31 ||
+        m->n_rows > ((uint64_t)1 << m->log_rows) || m->n_cols > ((uint64_t)1 << m->log_cols) ||
+        com->whir.params.n_vars != m->log_rows + m->log_cols || m->log_rows == 0)
+        return zk_set_error(ZK_ERR_INPUT, "inconsistent dataset commitment (%u x %u in 2^%u x 2^%u, %u variables)",
+                            m->n_rows, m->n_cols, m->log_rows, m->log_cols, com->whir.params.n_vars);
     if (m->log_rows + m->log_cols > ZK_LOGUP_MAX_VARS)
         return zk_set_error(ZK_ERR_RANGE, "dataset table of 2^%u cells is too large for the range proof (at most 2^%u)",
                             m->log_rows + m->log_cols, ZK_LOGUP_MAX_VARS);
@@ -118,7 +126,7 @@ int zk_range_prove_ex(const zk_dataset_private *ds, unsigned range_bits, const z
     ZK_CHECK_ARG(range_bits >= 1 && range_bits <= ZK_RANGE_MAX_BITS);
     const zk_dataset_commitment *com = &ds->com;
     const zk_dataset_meta *m = &com->meta;
-    int st = check_size(m);
+    int st = check_size(com);
     if (st != ZK_OK)
         return st;
     size_t nn = (size_t)1 << (m->log_rows + m->log_cols);
@@ -196,7 +204,7 @@ int zk_range_verify(const zk_dataset_commitment *com, unsigned range_bits, const
     if (range_bits < 1 || range_bits > ZK_RANGE_MAX_BITS)
         return zk_set_error(ZK_ERR_INPUT, "range of %u bits outside 1..%u", range_bits, ZK_RANGE_MAX_BITS);
     const zk_dataset_meta *m = &com->meta;
-    int st = check_size(m);
+    int st = check_size(com);
     if (st != ZK_OK)
         return ZK_ERR_INPUT; /* message set by check_size */
     zk_rbuf r, sub;
@@ -254,7 +262,7 @@ int zk_range_verify(const zk_dataset_commitment *com, unsigned range_bits, const
 double zk_range_soundness_bits(const zk_dataset_commitment *com, unsigned range_bits)
 {
     ZK_CHECK_ARG(com != NULL && range_bits >= 1 && range_bits <= ZK_RANGE_MAX_BITS);
-    if (check_size(&com->meta) != ZK_OK)
+    if (check_size(com) != ZK_OK)
         return 0.0;
     zk_logup_shape sh;
     range_shape(&sh, &com->meta, range_bits);
