@@ -549,6 +549,45 @@ static void test_tampered_bytes(void **state)
     instance_free(&in);
 }
 
+/* The revealed evaluations include fresh blinding: the opened column value
+ * differs from the MLE of the column with its unselected entries zeroed (or as
+ * the caller passed them), and m~(r) from the MLE of the bare multiplicities. */
+static void test_blinding_present(void **state)
+{
+    (void)state;
+    test_rng rng;
+    test_rng_seed(&rng, test_seed() ^ 0xb1);
+    instance in;
+    do
+        random_instance(&in, &rng, 6, 3);
+    while (zk_box_selector_contains(&in.sh.sel, 63) && (instance_free(&in), 1));
+    zk_wbuf proof;
+    zk_wbuf_init(&proof);
+    assert_int_equal(prove(&in, NULL, &proof), ZK_OK);
+    zk_transcript t;
+    zk_transcript_init(&t, "test/logup");
+    zk_rbuf r;
+    zk_rbuf_init(&r, proof.data, proof.len);
+    zk_logup_verifier v;
+    gl3_t pt[ZK_LOGUP_MAX_VARS];
+    assert_int_equal(zk_logup_verify_commit(&v, &in.sh, &t, &r), ZK_OK);
+    assert_int_equal(zk_logup_verify_sumcheck(&v, &t, &r, pt), ZK_OK);
+    gl_t zeroed[64], m[16] = {0};
+    for (uint32_t j = 0; j < in.sh.n_cols; j++) {
+        for (size_t x = 0; x < 64; x++)
+            zeroed[x] = zk_box_selector_contains(&in.sh.sel, x) ? in.cols[j][x] : 0;
+        assert_false(gl3_eq(v.col_eval[j], zk_mle_eval_gl(zeroed, 6, v.r)));
+        assert_false(gl3_eq(v.col_eval[j], zk_mle_eval_gl(in.cols[j], 6, v.r)));
+    }
+    for (size_t x = 0; x < 64; x++)
+        if (zk_box_selector_contains(&in.sh.sel, x))
+            for (uint32_t i = 0; i < in.sh.n_lookups; i++)
+                m[in.cols[in.sh.lookups[i].col][x] + in.sh.lookups[i].shift]++;
+    assert_false(gl3_eq(v.m_eval, zk_mle_eval_gl(m, 4, v.r)));
+    zk_wbuf_free(&proof);
+    instance_free(&in);
+}
+
 static void test_soundness_bits(void **state)
 {
     (void)state;
@@ -575,7 +614,8 @@ int main(void)
         cmocka_unit_test(test_out_of_table_rejected),
         cmocka_unit_test(test_tampered_multiplicities), cmocka_unit_test(test_link_rejected),
         cmocka_unit_test(test_unselected_ignored),    cmocka_unit_test(test_exhaustive_toy),
-        cmocka_unit_test(test_tampered_bytes),        cmocka_unit_test(test_soundness_bits),
+        cmocka_unit_test(test_tampered_bytes),        cmocka_unit_test(test_blinding_present),
+        cmocka_unit_test(test_soundness_bits),
     };
     return cmocka_run_group_tests_name("logup", tests, NULL, NULL);
 }
