@@ -2,10 +2,11 @@
 # zkmlops (Spartan over WHIR, zero-knowledge, Goldilocks) versus snarkjs Groth16
 # (bn128) on the same circom circuit family, in one run on this machine.
 #
-#   bench/bench_r1cs.sh [-s "12 14 16"] [-b BUILD_DIR] [-c CACHE_DIR] [-r REPEATS] [--no-groth16]
+#   bench/bench_r1cs.sh [-s "12 14 16"] [-m MINUS] [-b BUILD_DIR] [-c CACHE_DIR] [-r REPEATS] [--no-groth16]
 #
-# Circuit family: tools/circuits/mul_chain.circom with MulChain(2^k), i.e. exactly 2^k
-# R1CS constraints (t[i+1] = t[i]^2 + i), compiled twice with circom 2 (npm circom2):
+# Circuit family: tools/circuits/mul_chain.circom with MulChain(2^k - MINUS), i.e. exactly
+# 2^k - MINUS R1CS constraints (t[i+1] = t[i]^2 + i; MINUS = 0 by default: exact powers of
+# two, the worst case for zkmlops's padding, see docs/r1cs.md), compiled twice with circom 2 (npm circom2):
 # `--prime goldilocks` for zkmlops and the default bn128 for snarkjs. Witnesses come
 # from the same `snarkjs wtns calculate` for both (not timed).
 #
@@ -27,14 +28,16 @@ build=build
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/zkmlops-bench
 repeats=3
 groth=1
+minus=0
 while [ $# -gt 0 ]; do
   case "$1" in
     -s) sizes=$2; shift 2 ;;
+    -m) minus=$2; shift 2 ;;
     -b) build=$2; shift 2 ;;
     -c) cache=$2; shift 2 ;;
     -r) repeats=$2; shift 2 ;;
     --no-groth16) groth=0; shift ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
     *) echo "bench_r1cs.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -57,17 +60,21 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
 
-# run LOG cmd...: wall seconds and peak KB of one run into LOG ("secs kb")
-run() { local log=$1; shift; /usr/bin/time -f "%e %M" -o "$log" "$@" >"$log.out" 2>"$log.err"; }
-best() { # best-of-N wall time and the max RSS over the runs: "secs kb"
-  local n=$1; shift; local bt="" bm=0 t m
+# run LOG cmd...: wall seconds, peak KB and CPU seconds (user + system) of one run into LOG
+run() {
+  local log=$1; shift
+  /usr/bin/time -f "%e %M %U %S" -o "$log.raw" "$@" >"$log.out" 2>"$log.err" || return 1
+  awk '{printf "%s %s %.3f\n", $1, $2, $3 + $4}' "$log.raw" > "$log"
+}
+best() { # best-of-N wall time, the max RSS over the runs, CPU seconds of the best run
+  local n=$1; shift; local bt="" bm=0 bc="" t m c
   for _ in $(seq "$n"); do
     run "$work/t" "$@" || { cat "$work/t.err" >&2; return 1; }
-    read -r t m < "$work/t"
-    if [ -z "$bt" ] || awk "BEGIN{exit !($t < $bt)}"; then bt=$t; fi
+    read -r t m c < "$work/t"
+    if [ -z "$bt" ] || awk "BEGIN{exit !($t < $bt)}"; then bt=$t; bc=$c; fi
     [ "$m" -gt "$bm" ] && bm=$m
   done
-  echo "$bt $bm"
+  echo "$bt $bm $bc"
 }
 
 ptau_for() { # smallest cached-or-built powers of tau of power >= $1
@@ -87,7 +94,7 @@ printf '%s\n' "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | 
 printf '%s\n' "zkmlops: $zk; snarkjs $("$snarkjs" --version 2>/dev/null | head -1 || true); circom $("$circom2" --version | tail -1)"
 results=()
 for k in $sizes; do
-  n=$((1 << k))
+  n=$(((1 << k) - minus))
   d="$work/k$k"; mkdir -p "$d/gl" "$d/bn"
   sed "s/^component main .*/component main {public [x]} = MulChain($n);/" "$root/tools/circuits/mul_chain.circom" > "$d/chain.circom"
   echo '{"x": "3"}' > "$d/input.json"
@@ -97,13 +104,13 @@ for k in $sizes; do
   rows=$("$zk" r1cs info "$d/gl/chain.r1cs" --json | sed 's/.*"row_vars": \([0-9]*\), "col_vars": \([0-9]*\).*/\1 \2/')
 
   echo "== 2^$k: zkmlops prove/verify" >&2
-  read -r zp zpm < <(best "$repeats" "$zk" r1cs prove "$d/gl/chain.r1cs" "$d/gl/w.wtns" -o "$d/p.zkp" --public-out "$d/pub.json" --quiet)
+  read -r zp zpm zpc < <(best "$repeats" "$zk" r1cs prove "$d/gl/chain.r1cs" "$d/gl/w.wtns" -o "$d/p.zkp" --public-out "$d/pub.json" --quiet)
   zbytes=$(stat -c %s "$d/p.zkp")
-  read -r zv zvm < <(best "$repeats" "$zk" r1cs verify "$d/gl/chain.r1cs" "$d/p.zkp" --public "$d/pub.json" --json --quiet)
+  read -r zv zvm zvc < <(best "$repeats" "$zk" r1cs verify "$d/gl/chain.r1cs" "$d/p.zkp" --public "$d/pub.json" --json --quiet)
   zvlib=$(sed 's/.*"verify_ms": \([0-9.]*\).*/\1/' "$work/t.out")
   zbits=$(sed 's/.*"security_bits": \([0-9.]*\).*/\1/' "$work/t.out")
 
-  gp=- gpm=- gv=- gbytes=- gsetup=- ptsecs=-
+  gp=- gpm=- gpc=- gv=- gvc=- gbytes=- gsetup=- ptsecs=-
   if [ "$groth" = 1 ]; then
     "$circom2" "$d/chain.circom" --r1cs --wasm -o "$d/bn" >/dev/null
     "$snarkjs" wtns calculate "$d/bn/chain_js/chain.wasm" "$d/input.json" "$d/bn/w.wtns" >/dev/null
@@ -115,23 +122,24 @@ for k in $sizes; do
     read -r gsetup _ < "$work/s"
     "$snarkjs" zkey export verificationkey "$d/c.zkey" "$d/vk.json" >/dev/null
     run "$work/g" "$snarkjs" groth16 prove "$d/c.zkey" "$d/bn/w.wtns" "$d/proof.json" "$d/public.json"
-    read -r gp gpm < "$work/g"
+    read -r gp gpm gpc < "$work/g"
     run "$work/v" "$snarkjs" groth16 verify "$d/vk.json" "$d/public.json" "$d/proof.json"
     grep -q "OK" "$work/v.out" || { echo "snarkjs verify failed" >&2; cat "$work/v.out" "$work/v.err" >&2; exit 1; }
-    read -r gv _ < "$work/v"
+    read -r gv _ gvc < "$work/v"
     gbytes=$(stat -c %s "$d/proof.json")
   fi
-  results+=("$k $n $rows $zp $zpm $zv $zvlib $zbytes $zbits $gp $gpm $gv $gbytes $gsetup $ptsecs")
+  results+=("$k $n $rows $zp $zpc $zpm $zv $zvc $zvlib $zbytes $zbits $gp $gpc $gpm $gv $gvc $gbytes $gsetup $ptsecs")
 done
 
 echo
-printf '| constraints | zkmlops rows x cols | zkmlops prove | snarkjs Groth16 prove | prove speed-up | zkmlops verify (process / in-library) | snarkjs verify | zkmlops proof | Groth16 proof (json / compressed) | zkmlops peak RSS | snarkjs prove peak RSS | Groth16 setup (circuit / powers of tau) |\n'
+echo "wall = elapsed seconds (best of $repeats for zkmlops), cpu = user + system seconds of that run"
+printf '| constraints | zkmlops rows x cols | zkmlops prove wall (cpu) | snarkjs Groth16 prove wall (cpu) | prove speed-up (wall) | zkmlops verify wall (cpu) / in-library | snarkjs verify wall (cpu) | zkmlops proof | Groth16 proof.json | zkmlops prove peak RSS | snarkjs prove peak RSS | Groth16 setup: circuit / powers of tau |\n'
 printf '|---|---|---|---|---|---|---|---|---|---|---|---|\n'
 for r in "${results[@]}"; do
-  read -r k n rv cv zp zpm zv zvlib zbytes zbits gp gpm gv gbytes gsetup ptsecs <<<"$r"
+  read -r k n rv cv zp zpc zpm zv zvc zvlib zbytes zbits gp gpc gpm gv gvc gbytes gsetup ptsecs <<<"$r"
   ratio=$(awk -v a="$gp" -v b="$zp" 'BEGIN{ if (a == "-") print "-"; else printf "%.1fx", a / b }')
-  printf '| 2^%s = %s | 2^%s x 2^%s | %.2f s | %s s | %s | %.3f s / %.1f ms | %s s | %s B (%s bits) | %s B / 128 B | %s MB | %s MB | %s s / %s s |\n' \
-    "$k" "$n" "$rv" "$cv" "$zp" "$gp" "$ratio" "$zv" "$zvlib" "$gv" "$zbytes" "$zbits" "$gbytes" \
+  printf '| 2^%s%s = %s | 2^%s x 2^%s | %s s (%s) | %s s (%s) | %s | %s s (%s) / %s ms | %s s (%s) | %s B (%s bits) | %s B | %s MB | %s MB | %s s / %s s |\n' \
+    "$k" "$([ "$minus" = 0 ] || echo " - $minus")" "$n" "$rv" "$cv" "$zp" "$zpc" "$gp" "$gpc" "$ratio" "$zv" "$zvc" "$zvlib" "$gv" "$gvc" "$zbytes" "$zbits" "$gbytes" \
     "$((zpm / 1024))" "$([ "$gpm" = - ] && echo - || echo $((gpm / 1024)))" "$gsetup" "$ptsecs"
 done
 echo

@@ -150,9 +150,10 @@ typedef struct {
 #define ZK_SPARTAN_BLIND_ROWS 12u
 #define ZK_SPARTAN_BLIND_COLS 16u
 
-/* Layout for a circuit shape. Returns ZK_OK or ZK_ERR_INPUT (too large for
- * WHIR: the committed vector would exceed 2^ZK_WHIR_MAX_VARS... in practice
- * the limits above keep it below 2^28). */
+/* Layout for a circuit shape (pure function of n_wires, the public counts and
+ * n_constraints; prover and verifier derive it alike). Returns ZK_OK, or
+ * ZK_ERR_INPUT if the committed vector would exceed 2^ZK_WHIR_MAX_VARS entries
+ * (cannot happen within the reader's limits: at most 2^27 entries). */
 int zk_spartan_layout_compute(zk_spartan_layout *l, const zk_r1cs *c) ZK_WARN_UNUSED;
 
 typedef struct {
@@ -168,8 +169,8 @@ void zk_spartan_security_compute(zk_spartan_security *s, const zk_spartan_layout
  * The witness is checked first (zk_r1cs_check_witness; ZK_ERR_INPUT names the
  * first failing constraint; syms may be NULL). Returns ZK_OK, ZK_ERR_INPUT,
  * ZK_ERR_NOMEM. Randomness (blinding entries, masks, WHIR hiding) from the OS
- * CSPRNG. Memory: about 24 * (2^row_vars * 8 + 2^col_vars * 6) bytes plus the
- * WHIR prover's (docs/r1cs.md). */
+ * CSPRNG. Memory: about 120 * 2^row_vars + 70 * 2^col_vars + 16 * terms bytes
+ * plus the WHIR prover's (docs/r1cs.md, "Costs"). */
 int zk_r1cs_prove(const zk_r1cs *c, const gl_t *witness, size_t n, const zk_r1cs_symbols *syms,
                   zk_wbuf *proof) ZK_WARN_UNUSED;
 /* Verify a proof for circuit c with public signals pub[0..n_pub) (n_pub must
