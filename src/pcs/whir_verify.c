@@ -41,6 +41,256 @@ static void coeffs_to_evals_small(gl3_t *v, uint32_t n)
 
 static int reject(const char *what) { return zk_set_error(ZK_ERR_REJECT, "WHIR: %s", what); }
 
+/* Verifier state (buffers sized from the parameters only). */
+typedef struct {
+    const zk_whir_params *p;
+    const zk_whir_commitment *com;
+    zk_transcript *t;
+    zk_rbuf *proof;
+    cs_list cl;
+    gl3_t *vals;              /* values of the initial constraints */
+    gl3_t sigma;              /* running sumcheck claim */
+    gl3_t *alpha;             /* all folding challenges */
+    gl3_t *fin, *wfin;        /* final polynomial; final weights */
+    gl_t *leaves;             /* round-0 f' leaves */
+    gl3_t *leaves3, *mleaves; /* leaves as extension elements; hiding mask leaves */
+    size_t *idx;
+    zk_digest mroot;          /* hiding: mask root */
+    gl3_t cmask;
+} verifier;
+
+static void verifier_free(verifier *v)
+{
+    free(v->cl.cs);
+    free(v->vals);
+    free(v->leaves);
+    free(v->leaves3);
+    free(v->mleaves);
+    free(v->idx);
+    free(v->alpha);
+    free(v->fin);
+    free(v->wfin);
+}
+
+static int verifier_alloc(verifier *v, size_t n_claims)
+{
+    const zk_whir_params *p = v->p;
+    uint32_t w = p->ood_samples;
+    size_t L = (size_t)1 << p->folding_factor, maxq = 0, sumq = 0, nf = (size_t)1 << p->final_vars;
+    for (uint32_t i = 0; i <= p->n_rounds; i++) {
+        maxq = p->queries[i] > maxq ? p->queries[i] : maxq;
+        sumq += p->queries[i];
+    }
+    v->cl.cap = n_claims + 2 * w + (size_t)p->n_rounds * w + sumq;
+    v->cl.cs = malloc(v->cl.cap * sizeof *v->cl.cs);
+    v->vals = malloc((n_claims + 2 * w) * sizeof *v->vals);
+    v->leaves = malloc(maxq * L * sizeof *v->leaves);
+    v->leaves3 = malloc(maxq * L * sizeof *v->leaves3);
+    v->mleaves = malloc(maxq * L * sizeof *v->mleaves);
+    v->idx = malloc(maxq * sizeof *v->idx);
+    v->alpha = malloc((p->total_vars + 1) * sizeof *v->alpha);
+    v->fin = malloc(nf * sizeof *v->fin);
+    v->wfin = malloc(nf * sizeof *v->wfin);
+    if (!v->cl.cs || !v->vals || !v->leaves || !v->leaves3 || !v->mleaves || !v->idx || !v->alpha || !v->fin ||
+        !v->wfin)
+        return zk_set_error(ZK_ERR_NOMEM, "WHIR verify: out of memory");
+    return ZK_OK;
+}
+
+/* The claims and the commitment's OOD answers as constraints (order and
+ * values as in whir_open.c). */
+static void initial_constraints(verifier *v, const zk_whir_claim *claims, size_t n_claims)
+{
+    for (size_t j = 0; j < n_claims; j++) {
+        zk_whir_constraint *c = cs_push(&v->cl);
+        c->type = claims[j].kind == ZK_CLAIM_POINT ? WHIR_C_POINT : WHIR_C_DENSE;
+        c->point = claims[j].point;
+        c->weights = claims[j].weights;
+        v->vals[j] = claims[j].value;
+    }
+    for (uint32_t s = 0; s < v->p->ood_samples; s++) {
+        zk_whir_constraint *c = cs_push(&v->cl);
+        c->type = WHIR_C_UNI;
+        c->y = v->com->ood_points[s];
+        v->vals[n_claims + s] = v->com->ood_answers[s];
+    }
+}
+
+/* Hiding: read the mask root, its OOD answers and claim values, draw c, and
+ * turn the constraint values into those of h = M + c f'. */
+static int mask_phase(verifier *v, const zk_whir_claim *claims, size_t n_claims)
+{
+    uint32_t w = v->p->ood_samples;
+    zk_rbuf_digest(v->proof, &v->mroot);
+    zk_transcript_absorb_digest(v->t, "zkm-whir-mask-root", &v->mroot);
+    gl3_t zM[4], ans[12];
+    zk_transcript_challenge_gl3s(v->t, "zkm-whir-mask-ood", zM, w);
+    zk_rbuf_gl3s(v->proof, ans, 3 * w);
+    if (v->proof->err)
+        return reject("truncated or malformed proof (mask)");
+    zk_transcript_absorb_gl3(v->t, "zkm-whir-mask-ood-answers", ans, 3 * w);
+    for (size_t j = 0; j < n_claims; j++) {
+        gl3_t mu = zk_rbuf_gl3(v->proof);
+        zk_transcript_absorb_gl3(v->t, "zkm-whir-mask-claim", &mu, 1);
+        v->vals[j] = mu;
+    }
+    if (v->proof->err)
+        return reject("truncated or malformed proof (mask claims)");
+    gl3_t c = zk_transcript_challenge_gl3(v->t, "zkm-whir-mask-c");
+    v->cmask = c;
+    for (size_t j = 0; j < n_claims; j++)
+        v->vals[j] = gl3_add(v->vals[j], gl3_mul(c, claims[j].value));
+    for (uint32_t s = 0; s < w; s++) {
+        v->vals[n_claims + s] = gl3_add(ans[2 * w + s], gl3_mul(c, v->com->ood_answers[s]));
+        zk_whir_constraint *cst = cs_push(&v->cl);
+        cst->type = WHIR_C_UNI;
+        cst->y = zM[s];
+        v->vals[n_claims + w + s] = gl3_add(ans[s], gl3_mul(c, ans[w + s]));
+    }
+    return ZK_OK;
+}
+
+/* The k sumcheck rounds of iteration i: challenges into a[0..k). */
+static int sumcheck_rounds(verifier *v, uint32_t i, gl3_t *a)
+{
+    const zk_whir_params *p = v->p;
+    for (uint32_t s = 0; s < p->folding_factor; s++) {
+        gl3_t msg[2];
+        zk_rbuf_gl3s(v->proof, msg, 2);
+        if (v->proof->err)
+            return reject("truncated or malformed proof (sumcheck)");
+        zk_transcript_absorb_gl3(v->t, "zkm-whir-sc", msg, 2);
+        if (p->fold_pow_bits[i]) {
+            uint64_t nonce = zk_rbuf_u64(v->proof);
+            if (v->proof->err || !zk_transcript_pow_verify(v->t, p->fold_pow_bits[i], nonce))
+                return reject("folding proof of work invalid");
+        }
+        gl3_t al = zk_transcript_challenge_gl3(v->t, "zkm-whir-fold");
+        a[s] = al;
+        gl3_t c1 = gl3_sub(gl3_sub(v->sigma, gl3_add(msg[0], msg[0])), msg[1]);
+        v->sigma = gl3_add(msg[0], gl3_mul(al, gl3_add(c1, gl3_mul(al, msg[1]))));
+    }
+    return ZK_OK;
+}
+
+/* Read the next root and OOD answers (i < R) or the final polynomial (i = R). */
+static int read_round(verifier *v, uint32_t i, zk_digest *next_root, gl3_t *z, gl3_t *zans)
+{
+    const zk_whir_params *p = v->p;
+    uint32_t w = p->ood_samples;
+    if (i == p->n_rounds) {
+        size_t nf = (size_t)1 << p->final_vars;
+        zk_rbuf_gl3s(v->proof, v->fin, nf);
+        if (v->proof->err)
+            return reject("truncated or malformed proof (final polynomial)");
+        zk_transcript_absorb_gl3(v->t, "zkm-whir-final", v->fin, nf);
+        return ZK_OK;
+    }
+    zk_rbuf_digest(v->proof, next_root);
+    if (v->proof->err)
+        return reject("truncated proof (root)");
+    zk_transcript_absorb_digest(v->t, "zkm-whir-root", next_root);
+    zk_transcript_challenge_gl3s(v->t, "zkm-whir-ood", z, w);
+    zk_rbuf_gl3s(v->proof, zans, w);
+    if (v->proof->err)
+        return reject("truncated or malformed proof (OOD answers)");
+    zk_transcript_absorb_gl3(v->t, "zkm-whir-ood-answers", zans, w);
+    return ZK_OK;
+}
+
+/* Query phase i: proof of work, indices, leaves of codeword i (Merkle-checked
+ * against root) into leaves3; returns the number of distinct indices in *u. */
+static int read_queries(verifier *v, uint32_t i, const zk_digest *root, size_t *u)
+{
+    const zk_whir_params *p = v->p;
+    uint32_t k = p->folding_factor;
+    size_t L = (size_t)1 << k;
+    if (p->pow_bits[i]) {
+        uint64_t nonce = zk_rbuf_u64(v->proof);
+        if (v->proof->err || !zk_transcript_pow_verify(v->t, p->pow_bits[i], nonce))
+            return reject("query proof of work invalid");
+    }
+    unsigned log_n = zk_whir_log_domain(p, i);
+    size_t n_leaves = (size_t)1 << (log_n - k);
+    zk_transcript_challenge_indices(v->t, "zkm-whir-query", n_leaves, v->idx, p->queries[i]);
+    *u = zk_whir_sort_unique(v->idx, p->queries[i]);
+    if (i > 0) {
+        zk_rbuf_gl3s(v->proof, v->leaves3, *u * L);
+        if (v->proof->err || zk_merkle_verify(root, n_leaves, L * sizeof(gl3_t), (int)p->hiding, v->idx, *u,
+                                              (const uint8_t *)v->leaves3, v->proof) != ZK_OK)
+            return reject("round codeword opening invalid");
+        return ZK_OK;
+    }
+    zk_rbuf_gls(v->proof, v->leaves, *u * L);
+    if (v->proof->err || zk_merkle_verify(root, n_leaves, L * sizeof(gl_t), (int)p->hiding, v->idx, *u,
+                                          (const uint8_t *)v->leaves, v->proof) != ZK_OK)
+        return reject("initial codeword opening invalid");
+    if (p->hiding) {
+        zk_rbuf_gl3s(v->proof, v->mleaves, *u * L);
+        if (v->proof->err || zk_merkle_verify(&v->mroot, n_leaves, L * sizeof(gl3_t), 1, v->idx, *u,
+                                              (const uint8_t *)v->mleaves, v->proof) != ZK_OK)
+            return reject("mask codeword opening invalid");
+    }
+    for (size_t q = 0; q < *u * L; q++)
+        v->leaves3[q] = p->hiding ? gl3_add(v->mleaves[q], gl3_mul_gl(v->cmask, v->leaves[q]))
+                                  : gl3_from_gl(v->leaves[q]);
+    return ZK_OK;
+}
+
+/* Fold the opened leaves; for i < R add the OOD and shift constraints of
+ * round i+1 (combination challenge), for i = R check the final polynomial. */
+static int fold_and_combine(verifier *v, uint32_t i, const gl3_t *a, size_t u, const gl3_t *z, const gl3_t *zans)
+{
+    const zk_whir_params *p = v->p;
+    uint32_t k = p->folding_factor, w = p->ood_samples;
+    size_t L = (size_t)1 << k, nf = (size_t)1 << p->final_vars;
+    unsigned log_n = zk_whir_log_domain(p, i);
+    gl3_t gc = gl3_zero(), cf = gl3_zero();
+    if (i < p->n_rounds) {
+        gc = zk_transcript_challenge_gl3(v->t, "zkm-whir-comb");
+        cf = gc;
+        for (uint32_t s = 0; s < w; s++) {
+            zk_whir_constraint *c = cs_push(&v->cl);
+            c->type = WHIR_C_UNI;
+            c->round = i + 1;
+            c->y = z[s];
+            c->coeff = cf;
+            v->sigma = gl3_add(v->sigma, gl3_mul(cf, zans[s]));
+            cf = gl3_mul(cf, gc);
+        }
+    }
+    for (size_t q = 0; q < u; q++) {
+        gl3_t f = zk_whir_fold_leaf(v->leaves3 + q * L, k, a, log_n, v->idx[q]);
+        gl3_t x = gl3_from_gl(zk_whir_query_point(log_n, k, v->idx[q]));
+        if (i == p->n_rounds) {
+            if (!gl3_eq(f, zk_whir_uni_eval_gl3(v->fin, nf, x)))
+                return reject("final polynomial inconsistent with the last codeword");
+            continue;
+        }
+        zk_whir_constraint *c = cs_push(&v->cl);
+        c->type = WHIR_C_UNI;
+        c->round = i + 1;
+        c->y = x;
+        c->coeff = cf;
+        v->sigma = gl3_add(v->sigma, gl3_mul(cf, f));
+        cf = gl3_mul(cf, gc);
+    }
+    return ZK_OK;
+}
+
+/* sigma == sum_b W_final(b) f_final(b) over the final_vars variables. */
+static int final_check(verifier *v)
+{
+    uint32_t fv = v->p->final_vars;
+    if (zk_whir_eval_final_weights(v->wfin, v->p, v->cl.cs, v->cl.n, v->alpha) != 0)
+        return zk_set_error(ZK_ERR_NOMEM, "WHIR verify: out of memory");
+    coeffs_to_evals_small(v->fin, fv);
+    gl3_t acc = gl3_zero();
+    for (size_t b = 0; b < ((size_t)1 << fv); b++)
+        acc = gl3_add(acc, gl3_mul(v->wfin[b], v->fin[b]));
+    return gl3_eq(acc, v->sigma) ? ZK_OK : reject("final sumcheck claim mismatch");
+}
+
 int zk_whir_verify(const zk_whir_commitment *com, const zk_whir_claim *claims, size_t n_claims,
                    zk_transcript *t, zk_rbuf *proof)
 {
@@ -52,228 +302,37 @@ int zk_whir_verify(const zk_whir_commitment *com, const zk_whir_claim *claims, s
     for (size_t j = 0; j < n_claims; j++)
         ZK_CHECK_ARG(claims[j].kind == ZK_CLAIM_POINT ? claims[j].point != NULL
                                                       : (claims[j].kind == ZK_CLAIM_LINEAR && claims[j].weights));
-
-    uint32_t m = p->total_vars, k = p->folding_factor, w = p->ood_samples, fv = p->final_vars;
-    size_t L = (size_t)1 << k;
-    int st = ZK_OK;
-    cs_list cl = {NULL, 0, 0};
-    gl3_t *vals = NULL, *leaves3 = NULL, *mleaves = NULL, *alpha = NULL, *fin = NULL, *wfin = NULL;
-    gl_t *leaves = NULL;
-    size_t *idx = NULL;
-    size_t maxq = 0, sumq = 0;
-    for (uint32_t i = 0; i <= p->n_rounds; i++) {
-        maxq = p->queries[i] > maxq ? p->queries[i] : maxq;
-        sumq += p->queries[i];
-    }
-    cl.cap = n_claims + 2 * w + (size_t)p->n_rounds * w + sumq;
-    cl.cs = malloc(cl.cap * sizeof *cl.cs);
-    vals = malloc((n_claims + 2 * w) * sizeof *vals);
-    leaves = malloc(maxq * L * sizeof *leaves);
-    leaves3 = malloc(maxq * L * sizeof *leaves3);
-    mleaves = malloc(maxq * L * sizeof *mleaves);
-    idx = malloc(maxq * sizeof *idx);
-    alpha = malloc((m + 1) * sizeof *alpha);
-    fin = malloc(((size_t)1 << fv) * sizeof *fin);
-    wfin = malloc(((size_t)1 << fv) * sizeof *wfin);
-    if (!cl.cs || !vals || !leaves || !leaves3 || !mleaves || !idx || !alpha || !fin || !wfin) {
-        st = zk_set_error(ZK_ERR_NOMEM, "WHIR verify: out of memory");
+    verifier v;
+    memset(&v, 0, sizeof v);
+    v.p = p;
+    v.com = com;
+    v.t = t;
+    v.proof = proof;
+    int st = verifier_alloc(&v, n_claims);
+    if (st != ZK_OK)
         goto out;
-    }
-
     zk_whir_absorb_claims(t, p, claims, n_claims);
-
-    /* ---- initial constraints ---- */
-    for (size_t j = 0; j < n_claims; j++) {
-        zk_whir_constraint *c = cs_push(&cl);
-        c->type = claims[j].kind == ZK_CLAIM_POINT ? WHIR_C_POINT : WHIR_C_DENSE;
-        c->point = claims[j].point;
-        c->weights = claims[j].weights;
-        vals[j] = claims[j].value;
-    }
-    for (uint32_t s = 0; s < w; s++) {
-        zk_whir_constraint *c = cs_push(&cl);
-        c->type = WHIR_C_UNI;
-        c->y = com->ood_points[s];
-        vals[n_claims + s] = com->ood_answers[s];
-    }
-    zk_digest mroot;
-    gl3_t cmask = gl3_zero();
-    if (p->hiding) {
-        zk_rbuf_digest(proof, &mroot);
-        zk_transcript_absorb_digest(t, "zkm-whir-mask-root", &mroot);
-        gl3_t zM[4], ans[12];
-        zk_transcript_challenge_gl3s(t, "zkm-whir-mask-ood", zM, w);
-        zk_rbuf_gl3s(proof, ans, 3 * w);
-        if (proof->err) {
-            st = reject("truncated or malformed proof (mask)");
-            goto out;
-        }
-        zk_transcript_absorb_gl3(t, "zkm-whir-mask-ood-answers", ans, 3 * w);
-        for (size_t j = 0; j < n_claims; j++) {
-            gl3_t mu = zk_rbuf_gl3(proof);
-            zk_transcript_absorb_gl3(t, "zkm-whir-mask-claim", &mu, 1);
-            vals[j] = mu;
-        }
-        if (proof->err) {
-            st = reject("truncated or malformed proof (mask claims)");
-            goto out;
-        }
-        cmask = zk_transcript_challenge_gl3(t, "zkm-whir-mask-c");
-        for (size_t j = 0; j < n_claims; j++)
-            vals[j] = gl3_add(vals[j], gl3_mul(cmask, claims[j].value));
-        for (uint32_t s = 0; s < w; s++) {
-            vals[n_claims + s] = gl3_add(ans[2 * w + s], gl3_mul(cmask, com->ood_answers[s]));
-            zk_whir_constraint *c = cs_push(&cl);
-            c->type = WHIR_C_UNI;
-            c->y = zM[s];
-            vals[n_claims + w + s] = gl3_add(ans[s], gl3_mul(cmask, ans[w + s]));
-        }
-    }
-    gl3_t gamma = zk_transcript_challenge_gl3(t, "zkm-whir-gamma"), gp = gl3_one(), sigma = gl3_zero();
-    for (size_t j = 0; j < cl.n; j++) {
-        cl.cs[j].coeff = gp;
-        sigma = gl3_add(sigma, gl3_mul(gp, vals[j]));
+    initial_constraints(&v, claims, n_claims);
+    if (p->hiding && (st = mask_phase(&v, claims, n_claims)) != ZK_OK)
+        goto out;
+    gl3_t gamma = zk_transcript_challenge_gl3(t, "zkm-whir-gamma"), gp = gl3_one();
+    v.sigma = gl3_zero();
+    for (size_t j = 0; j < v.cl.n; j++) {
+        v.cl.cs[j].coeff = gp;
+        v.sigma = gl3_add(v.sigma, gl3_mul(gp, v.vals[j]));
         gp = gl3_mul(gp, gamma);
     }
-
-    /* ---- rounds ---- */
     zk_digest root = com->root, next_root = com->root;
     for (uint32_t i = 0; i <= p->n_rounds; i++) {
-        gl3_t *a = alpha + (size_t)k * i;
-        for (uint32_t s = 0; s < k; s++) {
-            gl3_t msg[2];
-            zk_rbuf_gl3s(proof, msg, 2);
-            if (proof->err) {
-                st = reject("truncated or malformed proof (sumcheck)");
-                goto out;
-            }
-            zk_transcript_absorb_gl3(t, "zkm-whir-sc", msg, 2);
-            if (p->fold_pow_bits[i]) {
-                uint64_t nonce = zk_rbuf_u64(proof);
-                if (proof->err || !zk_transcript_pow_verify(t, p->fold_pow_bits[i], nonce)) {
-                    st = reject("folding proof of work invalid");
-                    goto out;
-                }
-            }
-            gl3_t al = zk_transcript_challenge_gl3(t, "zkm-whir-fold");
-            a[s] = al;
-            gl3_t c1 = gl3_sub(gl3_sub(sigma, gl3_add(msg[0], msg[0])), msg[1]);
-            sigma = gl3_add(msg[0], gl3_mul(al, gl3_add(c1, gl3_mul(al, msg[1]))));
-        }
-        gl3_t z[4], zans[4];
-        size_t nf = (size_t)1 << fv;
-        if (i < p->n_rounds) {
-            zk_rbuf_digest(proof, &next_root);
-            if (proof->err) {
-                st = reject("truncated proof (root)");
-                goto out;
-            }
-            zk_transcript_absorb_digest(t, "zkm-whir-root", &next_root);
-            zk_transcript_challenge_gl3s(t, "zkm-whir-ood", z, w);
-            zk_rbuf_gl3s(proof, zans, w);
-            if (proof->err) {
-                st = reject("truncated or malformed proof (OOD answers)");
-                goto out;
-            }
-            zk_transcript_absorb_gl3(t, "zkm-whir-ood-answers", zans, w);
-        } else {
-            zk_rbuf_gl3s(proof, fin, nf);
-            if (proof->err) {
-                st = reject("truncated or malformed proof (final polynomial)");
-                goto out;
-            }
-            zk_transcript_absorb_gl3(t, "zkm-whir-final", fin, nf);
-        }
-        if (p->pow_bits[i]) {
-            uint64_t nonce = zk_rbuf_u64(proof);
-            if (proof->err || !zk_transcript_pow_verify(t, p->pow_bits[i], nonce)) {
-                st = reject("query proof of work invalid");
-                goto out;
-            }
-        }
-        unsigned log_n = zk_whir_log_domain(p, i);
-        size_t tq = p->queries[i], n_leaves = (size_t)1 << (log_n - k);
-        zk_transcript_challenge_indices(t, "zkm-whir-query", n_leaves, idx, tq);
-        size_t u = zk_whir_sort_unique(idx, tq);
-        if (i == 0) {
-            zk_rbuf_gls(proof, leaves, u * L);
-            if (proof->err ||
-                zk_merkle_verify(&com->root, n_leaves, L * sizeof(gl_t), (int)p->hiding, idx, u,
-                                 (const uint8_t *)leaves, proof) != ZK_OK) {
-                st = reject("initial codeword opening invalid");
-                goto out;
-            }
-            if (p->hiding) {
-                zk_rbuf_gl3s(proof, mleaves, u * L);
-                if (proof->err || zk_merkle_verify(&mroot, n_leaves, L * sizeof(gl3_t), 1, idx, u,
-                                                   (const uint8_t *)mleaves, proof) != ZK_OK) {
-                    st = reject("mask codeword opening invalid");
-                    goto out;
-                }
-            }
-            for (size_t q = 0; q < u * L; q++)
-                leaves3[q] = p->hiding ? gl3_add(mleaves[q], gl3_mul_gl(cmask, leaves[q])) : gl3_from_gl(leaves[q]);
-        } else {
-            zk_rbuf_gl3s(proof, leaves3, u * L);
-            if (proof->err || zk_merkle_verify(&root, n_leaves, L * sizeof(gl3_t), (int)p->hiding, idx, u,
-                                               (const uint8_t *)leaves3, proof) != ZK_OK) {
-                st = reject("round codeword opening invalid");
-                goto out;
-            }
-        }
-        gl3_t gc = gl3_zero(), cf = gl3_zero();
-        if (i < p->n_rounds) {
-            gc = zk_transcript_challenge_gl3(t, "zkm-whir-comb");
-            cf = gc;
-            for (uint32_t s = 0; s < w; s++) {
-                zk_whir_constraint *c = cs_push(&cl);
-                c->type = WHIR_C_UNI;
-                c->round = i + 1;
-                c->y = z[s];
-                c->coeff = cf;
-                sigma = gl3_add(sigma, gl3_mul(cf, zans[s]));
-                cf = gl3_mul(cf, gc);
-            }
-        }
-        for (size_t q = 0; q < u; q++) {
-            gl3_t f = zk_whir_fold_leaf(leaves3 + q * L, k, a, log_n, idx[q]);
-            gl3_t x = gl3_from_gl(zk_whir_query_point(log_n, k, idx[q]));
-            if (i < p->n_rounds) {
-                zk_whir_constraint *c = cs_push(&cl);
-                c->type = WHIR_C_UNI;
-                c->round = i + 1;
-                c->y = x;
-                c->coeff = cf;
-                sigma = gl3_add(sigma, gl3_mul(cf, f));
-                cf = gl3_mul(cf, gc);
-            } else if (!gl3_eq(f, zk_whir_uni_eval_gl3(fin, nf, x))) {
-                st = reject("final polynomial inconsistent with the last codeword");
-                goto out;
-            }
-        }
+        gl3_t *a = v.alpha + (size_t)p->folding_factor * i, z[4], zans[4];
+        size_t u = 0;
+        if ((st = sumcheck_rounds(&v, i, a)) != ZK_OK || (st = read_round(&v, i, &next_root, z, zans)) != ZK_OK ||
+            (st = read_queries(&v, i, &root, &u)) != ZK_OK || (st = fold_and_combine(&v, i, a, u, z, zans)) != ZK_OK)
+            goto out;
         root = next_root;
     }
-
-    /* ---- final check: sigma = sum_b W_final(b) f_final(b) ---- */
-    if (zk_whir_eval_final_weights(wfin, p, cl.cs, cl.n, alpha) != 0) {
-        st = zk_set_error(ZK_ERR_NOMEM, "WHIR verify: out of memory");
-        goto out;
-    }
-    coeffs_to_evals_small(fin, fv);
-    gl3_t acc = gl3_zero();
-    for (size_t b = 0; b < ((size_t)1 << fv); b++)
-        acc = gl3_add(acc, gl3_mul(wfin[b], fin[b]));
-    if (!gl3_eq(acc, sigma))
-        st = reject("final sumcheck claim mismatch");
+    st = final_check(&v);
 out:
-    free(cl.cs);
-    free(vals);
-    free(leaves);
-    free(leaves3);
-    free(mleaves);
-    free(idx);
-    free(alpha);
-    free(fin);
-    free(wfin);
+    verifier_free(&v);
     return st;
 }
