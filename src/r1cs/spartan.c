@@ -491,6 +491,27 @@ static inline gl3_t eq_split_at(const eq_split *e, uint64_t i)
     return gl3_mul(e->lo[i & (((uint64_t)1 << e->L) - 1)], e->hi[i >> e->L]);
 }
 
+/* sum_t coeff_t * colw[wire_t] over row i, with lazy reduction: the 128-bit
+ * products of each coordinate are summed with a count of the 2^128 wraps
+ * (2^128 = -2^32 mod p), then reduced once. */
+static gl3_t row_dot(const zk_r1cs_matrix *M, uint32_t i, const gl3_t *colw)
+{
+    unsigned __int128 acc[3] = {0, 0, 0};
+    uint64_t wraps[3] = {0, 0, 0};
+    for (uint64_t t = M->row_ptr[i]; t < M->row_ptr[i + 1]; t++) {
+        const gl3_t *w = &colw[M->wire[t]];
+        for (int e = 0; e < 3; e++) {
+            unsigned __int128 p = (unsigned __int128)M->coeff[t] * w->c[e];
+            acc[e] += p;
+            wraps[e] += acc[e] < p;
+        }
+    }
+    gl3_t r;
+    for (int e = 0; e < 3; e++)
+        r.c[e] = gl_add(gl_reduce128(acc[e]), gl_mul(gl_from_u64(wraps[e]), GL_P - ((gl_t)1 << 32)));
+    return r;
+}
+
 /* rA A~(rx,ry) + rB B~(rx,ry) + rC C~(rx,ry), directly from the sparse matrices:
  * one extension multiplication per wire (its column weight), three base
  * multiplications per term, two extension multiplications per row. Also the
@@ -533,9 +554,7 @@ static int matrices_eval(gl3_t *out, const zk_r1cs *c, const zk_spartan_layout *
             for (uint32_t i = 0; i < c->n_constraints; i++) {
                 if (M->row_ptr[i] == M->row_ptr[i + 1])
                     continue;
-                gl3_t acc = gl3_zero();
-                for (uint64_t t = M->row_ptr[i]; t < M->row_ptr[i + 1]; t++)
-                    acc = gl3_add(acc, gl3_mul_gl(colw[M->wire[t]], M->coeff[t]));
+                gl3_t acc = row_dot(M, i, colw);
                 part = gl3_add(part, gl3_mul(eq_split_at(&ex, i), acc));
             }
 #pragma omp critical
