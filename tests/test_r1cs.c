@@ -841,6 +841,10 @@ static void test_prove_verify_fixtures(void **state)
         }
         assert_int_equal(zk_r1cs_verify(&L.c, pub, n - 1, p.data, p.len, NULL), ZK_ERR_INPUT);
         assert_non_null(strstr(zk_last_error(), "public values given"));
+        gl_t keep = pub[0];
+        pub[0] = GL_P; /* non-canonical: bad input, not a rejection */
+        assert_int_equal(zk_r1cs_verify(&L.c, pub, n, p.data, p.len, NULL), ZK_ERR_INPUT);
+        pub[0] = keep;
         /* another circuit's .r1cs */
         loaded O;
         load_fixture(&O, fixtures[(f + 1) % N_FIXTURES]);

@@ -625,6 +625,9 @@ int zk_r1cs_verify(const zk_r1cs *c, const gl_t *pub, size_t n_pub, const uint8_
         return zk_set_error(ZK_ERR_INPUT, "%zu public values given, the circuit has %u public signals (%u outputs, "
                                           "%u public inputs)",
                             n_pub, zk_r1cs_n_public(c), c->n_pub_out, c->n_pub_in);
+    for (size_t i = 0; i < n_pub; i++)
+        if (!gl_is_canonical(pub[i]))
+            return zk_set_error(ZK_ERR_INPUT, "public value %zu is not below p", i);
     zk_spartan_layout L;
     int rc = zk_spartan_layout_compute(&L, c);
     if (rc != ZK_OK)
