@@ -124,11 +124,11 @@ static int setup(void **state)
     test_rng_seed(&rng, test_seed());
     zk_dataset ds;
     make_dataset(&ds, &rng, 40, 5, f->secret);
-    if (zk_dataset_commit(&f->priv, &ds) != ZK_OK)
+    if (zk_dataset_commit(&f->priv, &ds, 0) != ZK_OK)
         fail_msg("%s", zk_last_error());
     zk_dataset_free(&ds);
     make_dataset(&ds, &rng, 40, 5, NULL);
-    if (zk_dataset_commit(&f->other, &ds) != ZK_OK)
+    if (zk_dataset_commit(&f->other, &ds, 0) != ZK_OK)
         fail_msg("%s", zk_last_error());
     zk_dataset_free(&ds);
     zk_wbuf_init(&f->proof);
@@ -339,7 +339,7 @@ static void test_breast_cancer(void **state)
     if (zk_dataset_load_csv(&ds, ZKM_DATA_DIR "/breast_cancer_wisconsin.csv", 12) != ZK_OK)
         fail_msg("%s", zk_last_error());
     zk_dataset_private p;
-    assert_int_equal(zk_dataset_commit(&p, &ds), ZK_OK);
+    assert_int_equal(zk_dataset_commit(&p, &ds, 0), ZK_OK);
     zk_dataset_free(&ds);
     /* 28 = zk_range_max_bits_for_stats(569) is what the statistics need; B = 32
      * is the task's case (bench: both take ~2 s, 680 KB) */

@@ -4,6 +4,7 @@
 
 #include "testutil.h"
 #include "zkmlops/mle.h"
+#include "zkmlops/range.h"
 #include "zkmlops/stats.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -29,7 +30,7 @@ static void make_dataset(zk_dataset *ds, test_rng *rng, uint32_t rows, uint32_t 
     for (uint32_t i = 0; i < rows; i++) {
         for (uint32_t j = 0; j < cols; j++) {
             /* distinctive large values in row 0 so we can search the proof for them */
-            long long v = (i == 0 && secret) ? 700000000LL + (long long)(test_rng_u64(rng) % 100000000ULL)
+            long long v = (i == 0 && secret) ? 300000000LL + (long long)(test_rng_u64(rng) % 100000000ULL)
                                              : (long long)(test_rng_u64(rng) % 20001) - 10000;
             if (i == 0 && secret && j < 3)
                 secret[j] = v;
@@ -48,11 +49,11 @@ static int setup(void **state)
     test_rng_seed(&rng, test_seed());
     zk_dataset ds;
     make_dataset(&ds, &rng, 40, 5, f->secret);
-    if (zk_dataset_commit(&f->priv, &ds) != ZK_OK)
+    if (zk_dataset_commit(&f->priv, &ds, 0) != ZK_OK)
         fail_msg("%s", zk_last_error());
     zk_dataset_free(&ds);
     make_dataset(&ds, &rng, 40, 5, NULL);
-    if (zk_dataset_commit(&f->other, &ds) != ZK_OK)
+    if (zk_dataset_commit(&f->other, &ds, 0) != ZK_OK)
         fail_msg("%s", zk_last_error());
     zk_dataset_free(&ds);
     assert_int_equal(zk_stats_compute(&f->st, &f->priv), ZK_OK);
@@ -201,6 +202,32 @@ static void test_no_raw_values_in_proof(void **state)
     }
 }
 
+static void test_commitment_range_proof(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(zk_dataset_commitment_check(&f->priv.com), ZK_OK);
+    /* 40 rows: exact statistics need n * 2^(2B-2) < p, so B = 28 here */
+    assert_true(f->priv.com.range_bits <= zk_range_max_bits_for_stats(40));
+    uint8_t *saved = f->priv.com.range_proof;
+    uint8_t *copy = malloc(f->priv.com.range_proof_len);
+    memcpy(copy, saved, f->priv.com.range_proof_len);
+    f->priv.com.range_proof = copy;
+    copy[f->priv.com.range_proof_len / 2] ^= 0x10;
+    assert_int_not_equal(zk_dataset_commitment_check(&f->priv.com), ZK_OK);
+    copy[f->priv.com.range_proof_len / 2] ^= 0x10;
+    f->priv.com.range_bits -= 1; /* a different range claim */
+    assert_int_not_equal(zk_dataset_commitment_check(&f->priv.com), ZK_OK);
+    f->priv.com.range_bits += 1;
+    /* the other dataset's range proof does not transfer */
+    f->priv.com.range_proof = f->other.com.range_proof;
+    size_t len = f->priv.com.range_proof_len;
+    f->priv.com.range_proof_len = f->other.com.range_proof_len;
+    assert_int_not_equal(zk_dataset_commitment_check(&f->priv.com), ZK_OK);
+    f->priv.com.range_proof = saved;
+    f->priv.com.range_proof_len = len;
+    free(copy);
+}
+
 static void test_prefix_indicator(void **state)
 {
     (void)state;
@@ -233,6 +260,8 @@ static void test_file_round_trip(void **state)
     if (zk_dataset_private_read(&r, &back) != ZK_OK)
         fail_msg("%s", zk_last_error());
     assert_memory_equal(back.com.whir.root.h, f->priv.com.whir.root.h, 32);
+    assert_int_equal(back.com.range_bits, f->priv.com.range_bits);
+    assert_int_equal(zk_dataset_commitment_check(&back.com), ZK_OK);
     zk_dataset_private_free(&back);
     /* truncated private / public files are refused with a message */
     for (size_t cut = 0; cut < w.len; cut += 1 + w.len / 50) {
@@ -243,7 +272,7 @@ static void test_file_round_trip(void **state)
     zk_wbuf_init(&w);
     zk_dataset_commitment_write(&w, &f->priv.com);
     zk_dataset_commitment c;
-    for (size_t cut = 0; cut < w.len; cut++) {
+    for (size_t cut = 0; cut < w.len; cut += (cut < 4096 ? 1 : 1 + w.len / 300)) {
         zk_rbuf_init(&r, w.data, cut);
         assert_int_equal(zk_dataset_commitment_read(&r, &c), ZK_ERR_INPUT);
     }
@@ -257,7 +286,7 @@ int main(void)
         cmocka_unit_test(test_compute_matches_naive), cmocka_unit_test(test_valid),
         cmocka_unit_test(test_wrong_claims),          cmocka_unit_test(test_other_commitment),
         cmocka_unit_test(test_tampered_bytes),        cmocka_unit_test(test_no_raw_values_in_proof),
-        cmocka_unit_test(test_file_round_trip),
+        cmocka_unit_test(test_file_round_trip),       cmocka_unit_test(test_commitment_range_proof),
     };
     int fails = cmocka_run_group_tests_name("selector", selector_tests, NULL, NULL);
     fails += cmocka_run_group_tests_name("stats proof", proof_tests, setup, teardown);

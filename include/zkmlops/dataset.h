@@ -55,10 +55,17 @@ typedef struct {
     int64_t *values; /* owned */
 } zk_dataset;
 
-/* Public commitment file (.com) content. */
+/* Public commitment file (.com) content: the table's hiding WHIR commitment
+ * plus a zero-knowledge range proof (range.h) that every data entry lies in
+ * [-2^(range_bits-1), 2^(range_bits-1)). `data commit` picks range_bits =
+ * zk_range_max_bits_for_stats(n_rows) when the data fits, so that sums and
+ * sums of squares over the commitment are exact integers (stats.h). */
 typedef struct {
     zk_dataset_meta meta;
     zk_whir_commitment whir;
+    uint32_t range_bits;    /* 1..32 */
+    uint8_t *range_proof;   /* owned; range proof file bytes (proof.h kind ZK_PROOF_RANGE) */
+    size_t range_proof_len;
 } zk_dataset_commitment;
 
 /* Private prover file (.zkd) content: the commitment plus its opening data. */
@@ -79,17 +86,29 @@ void zk_dataset_meta_free(zk_dataset_meta *m);
  * ZK_ERR_INPUT (not a number) or ZK_ERR_RANGE (|result| >= ZK_DATASET_MAX_ABS). */
 int zk_parse_fixed(const char *s, size_t len, uint32_t scale_bits, int64_t *out);
 
-/* Build the blinded table and commit with hiding WHIR. */
-int zk_dataset_commit(zk_dataset_private *out, const zk_dataset *ds) ZK_WARN_UNUSED;
+/* Build the blinded table, commit with hiding WHIR and prove the range of the
+ * data entries (range_bits = 0 chooses as described above; ZK_ERR_RANGE if the
+ * data needs more than 32 bits, or the table exceeds the range proof's 2^24
+ * cells). */
+int zk_dataset_commit(zk_dataset_private *out, const zk_dataset *ds, unsigned range_bits) ZK_WARN_UNUSED;
+/* Smallest B such that every data entry lies in [-2^(B-1), 2^(B-1)). */
+unsigned zk_dataset_bits_needed(const zk_dataset *ds);
 void zk_dataset_private_free(zk_dataset_private *p);
 
-/* File formats (docs/proof-format.md): .com and .zkd, versioned, every length checked. */
+/* File formats (docs/proof-format.md): .com and .zkd, versioned, every length checked.
+ * write_core writes the .com header, shape and WHIR commitment only: its SHA-256
+ * is what the range proof binds (the range proof then follows it in the .com). */
+void zk_dataset_commitment_write_core(zk_wbuf *w, const zk_dataset_commitment *c);
 void zk_dataset_commitment_write(zk_wbuf *w, const zk_dataset_commitment *c);
+/* Parse only (no proof verification). */
 int zk_dataset_commitment_read(zk_rbuf *r, zk_dataset_commitment *c) ZK_WARN_UNUSED;
+/* Verify the embedded range proof (ZK_OK / ZK_ERR_REJECT / ZK_ERR_INPUT). */
+int zk_dataset_commitment_check(const zk_dataset_commitment *c) ZK_WARN_UNUSED;
 void zk_dataset_commitment_free(zk_dataset_commitment *c);
 void zk_dataset_private_write(zk_wbuf *w, const zk_dataset_private *p);
 int zk_dataset_private_read(zk_rbuf *r, zk_dataset_private *p) ZK_WARN_UNUSED;
-/* Load from files; errors are prefixed with the path. */
+/* Load from files; errors are prefixed with the path. commitment_load also
+ * verifies the embedded range proof. */
 int zk_dataset_commitment_load(const char *path, zk_dataset_commitment *c) ZK_WARN_UNUSED;
 int zk_dataset_private_load(const char *path, zk_dataset_private *p) ZK_WARN_UNUSED;
 /* Absorb the public commitment (meta + WHIR commitment) into a transcript. */

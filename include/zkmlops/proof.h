@@ -24,7 +24,12 @@
 #define ZK_PROOF_VERSION 1
 #define ZK_PROOF_MAX_BYTES ((size_t)1 << 30)
 
-typedef enum { ZK_PROOF_STATS = 1, ZK_PROOF_WHIR_OPENING = 2, ZK_PROOF_R1CS = 4 } zk_proof_kind;
+typedef enum {
+    ZK_PROOF_STATS = 1,
+    ZK_PROOF_WHIR_OPENING = 2,
+    ZK_PROOF_RANGE = 3,
+    ZK_PROOF_R1CS = 4
+} zk_proof_kind;
 
 void zk_proof_header_write(zk_wbuf *w, zk_proof_kind kind);
 /* Checks magic, version, kind and reserved; messages say which. */

@@ -15,7 +15,8 @@
  * dataset commitment at the sumcheck point.
  *
  * Proof file: container kind 3 (proof.h; ZK_PROOF_RANGE), sections:
- *   1 binding (SHA-256 of the .com encoding, u32 range_bits),
+ *   1 binding (SHA-256 of the commitment core encoding, zk_dataset_commitment_write_core;
+ *     the range proof itself is stored in the .com after the core), u32 range_bits),
  *   0x4c01..0x4c04 LogUp commitments, sumcheck, evaluations (logup.h),
  *   2 dataset evaluation D~(r) (24 bytes),
  *   0x4c05..0x4c07 LogUp openings,
@@ -33,7 +34,6 @@
 #include "zkmlops/status.h"
 
 #define ZK_RANGE_MAX_BITS 32u
-#define ZK_PROOF_KIND_RANGE 3 /* container kind; proof.h should name it ZK_PROOF_RANGE */
 
 /* Prove that every data entry of ds lies in [-2^(B-1), 2^(B-1)), B = range_bits.
  * Appends the proof file bytes to proof. Returns ZK_OK; ZK_ERR_RANGE if some

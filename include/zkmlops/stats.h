@@ -14,10 +14,12 @@
  * The proof is one Libra-masked sumcheck (degree 3) batching all columns with
  * random challenges, one hiding WHIR opening of the dataset commitment at the
  * sumcheck point, and one hiding WHIR opening of the Libra mask commitment.
- * The field identities hold mod p; the integer reading is exact because the
- * prover refuses statistics whose magnitude reaches (p-1)/2 and every committed
- * entry is < 2^40 in magnitude at commit time (see docs/stats.md for what is and
- * is not proved about the entry range).
+ * The field identities hold mod p; they are exact integer identities when
+ * the commitment's range proof (dataset.h) bounds every entry by 2^(B-1) with
+ * n * 2^(2B-2) < p (zk_range_max_bits_for_stats), reported in
+ * zk_stats_security.exact_integers. zk_stats_verify does NOT re-verify the
+ * commitment's embedded range proof: callers check the commitment once
+ * (zk_dataset_commitment_load does; or zk_dataset_commitment_check).
  */
 #ifndef ZKMLOPS_STATS_H
 #define ZKMLOPS_STATS_H
@@ -35,6 +37,8 @@ typedef struct {
 } zk_stats;
 
 typedef struct {
+    int exact_integers;         /* 1 if the commitment's range proof makes the statistics exact integers */
+    unsigned range_bits;        /* the commitment's proved value range */
     double security_bits;       /* min over all components */
     double whir_data_bits, whir_mask_bits, sumcheck_bits;
     size_t proof_bytes;

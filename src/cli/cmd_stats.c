@@ -355,8 +355,10 @@ static int stats_verify(int argc, char **argv)
     if (st == ZK_OK) {
         if (as_json) {
             printf("{\"valid\": true, \"proof\": \"%s\", \"commitment_sha256\": \"%s\", "
-                   "\"security_bits\": %.1f, \"proof_bytes\": %zu, \"verify_ms\": %.3f}\n",
-                   proof_path, hex, sec.security_bits, plen, t_ver * 1e3);
+                   "\"security_bits\": %.1f, \"proof_bytes\": %zu, \"verify_ms\": %.3f, "
+                   "\"range_bits\": %u, \"exact_integers\": %s}\n",
+                   proof_path, hex, sec.security_bits, plen, t_ver * 1e3, sec.range_bits,
+                   sec.exact_integers ? "true" : "false");
         } else {
             printf("VALID: statistics proof for commitment %.16s... (%llu rows, %u columns, scale 2^%u)\n",
                    hex, (unsigned long long)stats.count, stats.n_cols, stats.scale_bits);
@@ -371,6 +373,13 @@ static int stats_verify(int argc, char **argv)
                    sec.security_bits, sec.whir_data_bits, sec.whir_mask_bits, sec.sumcheck_bits);
             printf("proof: %zu bytes, verified in %.2f ms; zero-knowledge, transparent, post-quantum (hash-based)\n",
                    plen, t_ver * 1e3);
+            if (sec.exact_integers)
+                printf("exact integers: yes (the commitment proves every value in [-2^%u, 2^%u), so no sum wraps mod p)\n",
+                       sec.range_bits - 1, sec.range_bits - 1);
+            else
+                printf("exact integers: NOT certified (the commitment's %u-bit range allows sums of squares to "
+                       "wrap mod p; the sums hold modulo p only)\n",
+                       sec.range_bits);
         }
     } else if (as_json && st == ZK_ERR_REJECT) {
         cJSON *o = cJSON_CreateObject();

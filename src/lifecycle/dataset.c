@@ -3,12 +3,14 @@
 #include <string.h>
 
 #include "zkmlops/dataset.h"
+#include "zkmlops/range.h"
 
 #define COM_MAGIC "ZKMLCOM"
 #define ZKD_MAGIC "ZKMLZKD"
 #define FILE_VERSION 1
 #define KIND_DATASET 1
 #define DATASET_FILE_MAX ((size_t)1 << 34)
+#define RANGE_PROOF_MAX ((size_t)64 << 20)
 
 static unsigned ceil_log2_u64(uint64_t x)
 {
@@ -36,7 +38,49 @@ static int meta_copy(zk_dataset_meta *dst, const zk_dataset_meta *src)
     return 0;
 }
 
-int zk_dataset_commit(zk_dataset_private *out, const zk_dataset *ds)
+unsigned zk_dataset_bits_needed(const zk_dataset *ds)
+{
+    const zk_dataset_meta *m = &ds->meta;
+    unsigned b = 1;
+    for (size_t i = 0; i < (size_t)m->n_rows * m->n_cols; i++) {
+        int64_t v = ds->values[i];
+        while (b < 63 && (v < -((int64_t)1 << (b - 1)) || v >= ((int64_t)1 << (b - 1))))
+            b++;
+    }
+    return b;
+}
+
+static int attach_range_proof(zk_dataset_private *out, const zk_dataset *ds, unsigned bits)
+{
+    unsigned need = zk_dataset_bits_needed(ds);
+    if (bits == 0) {
+        unsigned stats_bits = zk_range_max_bits_for_stats(ds->meta.n_rows);
+        bits = need <= stats_bits ? stats_bits : need;
+    }
+    if (need > ZK_RANGE_MAX_BITS)
+        return zk_set_error(ZK_ERR_RANGE,
+                            "the data needs %u-bit values at scale 2^%u, the range proof supports at "
+                            "most %u bits; commit with a smaller --scale-bits",
+                            need, ds->meta.scale_bits, ZK_RANGE_MAX_BITS);
+    if (bits < need || bits > ZK_RANGE_MAX_BITS)
+        return zk_set_error(ZK_ERR_RANGE, "range of %u bits requested, the data needs %u (at most %u)",
+                            bits, need, ZK_RANGE_MAX_BITS);
+    zk_wbuf w;
+    zk_wbuf_init(&w);
+    int st = zk_range_prove(out, bits, &w);
+    if (st == ZK_OK && w.oom)
+        st = zk_set_error(ZK_ERR_NOMEM, "out of memory");
+    if (st != ZK_OK) {
+        zk_wbuf_free(&w);
+        return st;
+    }
+    out->com.range_bits = bits;
+    out->com.range_proof = w.data; /* take ownership */
+    out->com.range_proof_len = w.len;
+    return ZK_OK;
+}
+
+int zk_dataset_commit(zk_dataset_private *out, const zk_dataset *ds, unsigned range_bits)
 {
     memset(out, 0, sizeof *out);
     const zk_dataset_meta *m = &ds->meta;
@@ -65,6 +109,8 @@ int zk_dataset_commit(zk_dataset_private *out, const zk_dataset *ds)
     }
     if ((st = zk_whir_commit(&params, evals, NULL, &out->com.whir, &out->wit)) != ZK_OK)
         goto fail;
+    if ((st = attach_range_proof(out, ds, range_bits)) != ZK_OK)
+        goto fail;
     memset(evals, 0, total * sizeof *evals);
     free(evals);
     return ZK_OK;
@@ -75,7 +121,13 @@ fail:
     return st;
 }
 
-void zk_dataset_commitment_free(zk_dataset_commitment *c) { zk_dataset_meta_free(&c->meta); }
+void zk_dataset_commitment_free(zk_dataset_commitment *c)
+{
+    zk_dataset_meta_free(&c->meta);
+    free(c->range_proof);
+    c->range_proof = NULL;
+    c->range_proof_len = 0;
+}
 
 void zk_dataset_private_free(zk_dataset_private *p)
 {
@@ -182,10 +234,48 @@ static int read_body(zk_rbuf *r, zk_dataset_commitment *c)
     return ZK_OK;
 }
 
-void zk_dataset_commitment_write(zk_wbuf *w, const zk_dataset_commitment *c)
+static void write_range(zk_wbuf *w, const zk_dataset_commitment *c)
+{
+    zk_wbuf_u32(w, c->range_bits);
+    zk_wbuf_u64(w, c->range_proof_len);
+    zk_wbuf_put(w, c->range_proof, c->range_proof_len);
+}
+
+static int read_range(zk_rbuf *r, zk_dataset_commitment *c)
+{
+    c->range_bits = zk_rbuf_u32(r);
+    uint64_t len = zk_rbuf_u64(r);
+    if (r->err)
+        return zk_set_error(ZK_ERR_INPUT, "truncated range proof section");
+    if (c->range_bits < 1 || c->range_bits > ZK_RANGE_MAX_BITS)
+        return zk_set_error(ZK_ERR_INPUT, "range of %u bits outside 1..%u", c->range_bits, ZK_RANGE_MAX_BITS);
+    if (len == 0 || len > RANGE_PROOF_MAX || len > zk_rbuf_left(r))
+        return zk_set_error(ZK_ERR_INPUT, "range proof length %llu is invalid or exceeds the file",
+                            (unsigned long long)len);
+    c->range_proof = malloc((size_t)len);
+    if (!c->range_proof)
+        return zk_set_error(ZK_ERR_NOMEM, "out of memory");
+    zk_rbuf_get(r, c->range_proof, (size_t)len);
+    c->range_proof_len = (size_t)len;
+    return ZK_OK;
+}
+
+void zk_dataset_commitment_write_core(zk_wbuf *w, const zk_dataset_commitment *c)
 {
     write_header(w, COM_MAGIC);
     write_body(w, c);
+}
+
+void zk_dataset_commitment_write(zk_wbuf *w, const zk_dataset_commitment *c)
+{
+    zk_dataset_commitment_write_core(w, c);
+    write_range(w, c);
+}
+
+int zk_dataset_commitment_check(const zk_dataset_commitment *c)
+{
+    int st = zk_range_verify(c, c->range_bits, c->range_proof, c->range_proof_len);
+    return st == ZK_OK ? st : (int)zk_error_prefix((zk_status)st, "range proof of the commitment");
 }
 
 int zk_dataset_commitment_read(zk_rbuf *r, zk_dataset_commitment *c)
@@ -194,6 +284,8 @@ int zk_dataset_commitment_read(zk_rbuf *r, zk_dataset_commitment *c)
     int st = read_header(r, COM_MAGIC, "commitment");
     if (st == ZK_OK)
         st = read_body(r, c);
+    if (st == ZK_OK)
+        st = read_range(r, c);
     if (st == ZK_OK && zk_rbuf_left(r) != 0)
         st = zk_set_error(ZK_ERR_INPUT, "%zu trailing bytes after the commitment", zk_rbuf_left(r));
     if (st != ZK_OK)
@@ -205,6 +297,7 @@ void zk_dataset_private_write(zk_wbuf *w, const zk_dataset_private *p)
 {
     write_header(w, ZKD_MAGIC);
     write_body(w, &p->com);
+    write_range(w, &p->com);
     zk_whir_witness_write(w, &p->wit);
 }
 
@@ -214,6 +307,8 @@ int zk_dataset_private_read(zk_rbuf *r, zk_dataset_private *p)
     int st = read_header(r, ZKD_MAGIC, "private dataset");
     if (st == ZK_OK)
         st = read_body(r, &p->com);
+    if (st == ZK_OK)
+        st = read_range(r, &p->com);
     zk_whir_commitment recomputed;
     if (st == ZK_OK)
         st = zk_whir_witness_read(r, &p->wit, &recomputed);
@@ -239,6 +334,8 @@ int zk_dataset_commitment_load(const char *path, zk_dataset_commitment *c)
     zk_rbuf_init(&r, data, len);
     st = zk_dataset_commitment_read(&r, c);
     free(data);
+    if (st == ZK_OK && (st = zk_dataset_commitment_check(c)) != ZK_OK)
+        zk_dataset_commitment_free(c);
     return st == ZK_OK ? st : (int)zk_error_prefix((zk_status)st, path);
 }
 

@@ -16,7 +16,7 @@
 
 enum { SEC_BINDING = 1, SEC_DATA_EVAL = 2, SEC_DATA_OPEN = 3 };
 
-static zk_proof_kind range_kind(void) { return (zk_proof_kind)ZK_PROOF_KIND_RANGE; }
+static zk_proof_kind range_kind(void) { return ZK_PROOF_RANGE; }
 
 unsigned zk_range_max_bits_for_stats(uint64_t n_rows)
 {
@@ -78,7 +78,7 @@ static void commitment_id(uint8_t id[ZK_HASH_BYTES], const zk_dataset_commitment
 {
     zk_wbuf w;
     zk_wbuf_init(&w);
-    zk_dataset_commitment_write(&w, com);
+    zk_dataset_commitment_write_core(&w, com);
     zk_sha256(id, w.data, w.len);
     zk_wbuf_free(&w);
 }

@@ -8,6 +8,7 @@
 #include "zkmlops/mle.h"
 #include "zkmlops/params.h"
 #include "zkmlops/proof.h"
+#include "zkmlops/range.h"
 #include "zkmlops/sumcheck.h"
 
 #define STATS_PROTOCOL "zkmlops/stats/v1"
@@ -307,6 +308,8 @@ void zk_stats_security_compute(zk_stats_security *sec, const zk_dataset_commitme
         sec->whir_mask_bits = rep.total_bits;
     }
     sec->sumcheck_bits = sumcheck_bits(n_vars, LIBRA_DEGREE);
+    sec->range_bits = com->range_bits;
+    sec->exact_integers = com->range_bits >= 1 && com->range_bits <= zk_range_max_bits_for_stats(com->meta.n_rows);
     double m = sec->whir_data_bits;
     if (sec->whir_mask_bits < m)
         m = sec->whir_mask_bits;
@@ -373,7 +376,7 @@ int zk_stats_verify(const zk_dataset_commitment *com, const zk_stats *st, const 
         return rc;
     zk_whir_commitment mcom;
     if (zk_whir_commitment_read(&sub, &mcom) != ZK_OK)
-        return zk_set_error(ZK_ERR_REJECT, "mask commitment is malformed: %s", zk_last_error());
+        return zk_error_prefix(ZK_ERR_REJECT, "mask commitment is malformed");
     if ((rc = zk_proof_section_done(&sub, "mask commitment")) != ZK_OK)
         return rc;
     if (!zk_whir_params_equal(&mcom.params, &expect))
@@ -399,7 +402,7 @@ int zk_stats_verify(const zk_dataset_commitment *com, const zk_stats *st, const 
     if ((rc = zk_proof_section_read(&r, SEC_SUMCHECK, "sumcheck", &sub)) != ZK_OK)
         goto out;
     if ((rc = zk_sumcheck_verify_zk(n_vars, 3, claim, &t, &sub, rpt, &final_claim, &rho)) != ZK_OK) {
-        rc = zk_set_error(ZK_ERR_REJECT, "sumcheck rejected: %s", zk_last_error());
+        rc = zk_error_prefix(ZK_ERR_REJECT, "sumcheck rejected");
         goto out;
     }
     if ((rc = zk_proof_section_done(&sub, "sumcheck")) != ZK_OK)
@@ -435,7 +438,7 @@ int zk_stats_verify(const zk_dataset_commitment *com, const zk_stats *st, const 
     if ((rc = zk_proof_section_read(&r, SEC_DATA_OPEN, "dataset opening", &sub)) != ZK_OK)
         goto out;
     if ((rc = zk_whir_verify(&com->whir, &c, 1, &t, &sub)) != ZK_OK) {
-        rc = zk_set_error(ZK_ERR_REJECT, "dataset opening rejected: %s", zk_last_error());
+        rc = zk_error_prefix(ZK_ERR_REJECT, "dataset opening rejected");
         goto out;
     }
     if ((rc = zk_proof_section_done(&sub, "dataset opening")) != ZK_OK)
@@ -449,7 +452,7 @@ int zk_stats_verify(const zk_dataset_commitment *com, const zk_stats *st, const 
     if ((rc = zk_proof_section_read(&r, SEC_MASK_OPEN, "mask opening", &sub)) != ZK_OK)
         goto out;
     if ((rc = zk_whir_verify(&mcom, &c, 1, &t, &sub)) != ZK_OK) {
-        rc = zk_set_error(ZK_ERR_REJECT, "mask opening rejected: %s", zk_last_error());
+        rc = zk_error_prefix(ZK_ERR_REJECT, "mask opening rejected");
         goto out;
     }
     if ((rc = zk_proof_section_done(&sub, "mask opening")) != ZK_OK)

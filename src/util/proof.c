@@ -12,6 +12,10 @@ static const char *kind_name(uint32_t k)
         return "dataset statistics";
     case ZK_PROOF_WHIR_OPENING:
         return "WHIR opening";
+    case ZK_PROOF_RANGE:
+        return "dataset range";
+    case ZK_PROOF_R1CS:
+        return "R1CS (Spartan)";
     default:
         return "unknown";
     }
