@@ -10,10 +10,11 @@ for t in "$build"/tests/test_*; do
   echo "== $(basename "$t")"
   if ZKM_BUILD="$build" "$t"; then pass=$((pass+1)); else fail=$((fail+1)); failed+=("$(basename "$t")"); fi
 done
-if [ -f tests/cli_tests.sh ]; then
-  echo "== cli_tests.sh"
-  if bash tests/cli_tests.sh "$build"; then pass=$((pass+1)); else fail=$((fail+1)); failed+=(cli_tests.sh); fi
-fi
+for c in tests/cli*_tests.sh; do
+  [ -f "$c" ] || continue
+  echo "== $(basename "$c")"
+  if bash "$c" "$build"; then pass=$((pass+1)); else fail=$((fail+1)); failed+=("$(basename "$c")"); fi
+done
 echo
 [ ${#failed[@]} -gt 0 ] && echo "failed suites: ${failed[*]}"
 echo "suites: $pass passed, $fail failed"
