@@ -6,9 +6,14 @@
  */
 #include "zkmlops/r1cs.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define PRIME_BYTES_MAX 64u
 #define MAX_LISTED_WIRES 8u
@@ -358,12 +363,49 @@ int zk_r1cs_parse(zk_r1cs *out, const uint8_t *data, size_t len, const char *nam
     return rc;
 }
 
+/* Map a regular file read-only (no copy and no page clearing: large circuits
+ * are tens of MB). Returns 1 if mapped; 0 if the caller should fall back to
+ * zk_read_file (not a regular file, empty, or mmap failed); -status on an
+ * error already recorded with zk_set_error. */
+static int map_file(const char *path, const uint8_t **data, size_t *len)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return -(int)zk_set_error(ZK_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) {
+        close(fd);
+        return 0;
+    }
+    if ((uint64_t)st.st_size > ZK_R1CS_MAX_FILE_BYTES) {
+        close(fd);
+        return -(int)zk_set_error(ZK_ERR_INPUT, "%s: file is %lld bytes, over the limit of %zu", path,
+                                  (long long)st.st_size, ZK_R1CS_MAX_FILE_BYTES);
+    }
+    void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (m == MAP_FAILED)
+        return 0;
+    *data = m;
+    *len = (size_t)st.st_size;
+    return 1;
+}
+
 int zk_r1cs_load(zk_r1cs *out, const char *path)
 {
     ZK_CHECK_ARG(out != NULL && path != NULL);
     memset(out, 0, sizeof *out);
+    const uint8_t *mdata = NULL;
+    size_t len = 0;
+    int mapped = map_file(path, &mdata, &len);
+    if (mapped < 0)
+        return -mapped;
+    if (mapped) {
+        int rc = zk_r1cs_parse(out, mdata, len, path);
+        munmap((void *)(uintptr_t)mdata, len);
+        return rc;
+    }
     uint8_t *data;
-    size_t len;
     int rc = zk_read_file(path, ZK_R1CS_MAX_FILE_BYTES, &data, &len);
     if (rc != ZK_OK)
         return rc;

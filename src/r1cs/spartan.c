@@ -127,15 +127,14 @@ static void write_binding(zk_wbuf *w, const zk_r1cs *c)
 }
 
 /* Weights of the Libra mask evaluations over w: W1(rx) at mask_outer plus
- * gamma * W2(ry) at mask_inner (2^(s-1) entries, zero elsewhere). */
+ * gamma * W2(ry) at mask_inner (2^(s-1) entries; wt comes zeroed from calloc,
+ * so the untouched pages stay the shared zero page). */
 static int mask_weights(gl3_t *wt, const zk_spartan_layout *l, const gl3_t *rx, const gl3_t *ry, gl3_t gamma)
 {
-    size_t half = (size_t)1 << (l->col_vars - 1);
     size_t l2 = zk_libra_coeffs_len(l->col_vars, ZK_SPARTAN_INNER_DEGREE);
     gl3_t *tmp = malloc(l2 * sizeof *tmp);
     if (!tmp)
         return -1;
-    memset(wt, 0, half * sizeof *wt);
     zk_libra_linear_form(wt + l->mask_outer, l->row_vars, ZK_SPARTAN_OUTER_DEGREE, rx);
     zk_libra_linear_form(tmp, l->col_vars, ZK_SPARTAN_INNER_DEGREE, ry);
     for (size_t i = 0; i < l2; i++)
@@ -435,7 +434,7 @@ int zk_r1cs_prove(const zk_r1cs *c, const gl_t *witness, size_t n, const zk_r1cs
         return rc;
     }
     gl3_t gamma = zk_transcript_challenge_gl3(&t, "r1cs-gamma");
-    if (!(P.wts = malloc(P.half * sizeof *P.wts)) || mask_weights(P.wts, L, P.rx, P.ry, gamma) != 0) {
+    if (!(P.wts = calloc(P.half, sizeof *P.wts)) || mask_weights(P.wts, L, P.rx, P.ry, gamma) != 0) {
         prover_free(&P);
         return zk_set_error(ZK_ERR_NOMEM, "out of memory (opening weights)");
     }
@@ -699,7 +698,7 @@ int zk_r1cs_verify(const zk_r1cs *c, const gl_t *pub, size_t n_pub, const uint8_
     /* opening */
     gl3_t gamma = zk_transcript_challenge_gl3(&t, "r1cs-gamma");
     size_t half = (size_t)1 << (L.col_vars - 1);
-    gl3_t *wts = malloc(half * sizeof *wts);
+    gl3_t *wts = calloc(half, sizeof *wts);
     if (!wts || mask_weights(wts, &L, rx, ry, gamma) != 0) {
         free(wts);
         return zk_set_error(ZK_ERR_NOMEM, "out of memory (opening weights)");
