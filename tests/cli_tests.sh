@@ -22,6 +22,20 @@ expect() {
   fi
 }
 
+# expect_reject PATTERN -- command...: a tampered file must be refused: exit 1 (proof rejected)
+# or 2 (malformed input), never 0, never a crash; the message must match PATTERN.
+expect_reject() {
+  local pat=$1; shift 2
+  local out rc
+  out=$("$@" 2>&1); rc=$?
+  if { [ "$rc" -eq 1 ] || [ "$rc" -eq 2 ]; } && grep -Eq -- "$pat" <<<"$out"; then
+    pass=$((pass+1))
+  else
+    fail=$((fail+1))
+    echo "FAIL (want exit 1 or 2): $* -> exit $rc, output:"; echo "$out" | head -5 | sed 's/^/    /'
+  fi
+}
+
 cd "$tmp" || exit 1
 cp "$OLDPWD/data/breast_cancer_wisconsin.csv" bc.csv
 
@@ -66,7 +80,7 @@ size=$(stat -c %s stats.zkp)
 for off in 200 $((size / 3)) $((size / 2)) $((size - 40)); do
   cp stats.zkp flip.zkp
   printf '\xA5' | dd of=flip.zkp bs=1 seek="$off" conv=notrunc status=none
-  expect 1 "flip.zkp: " -- "$zk" stats verify --commitment bc.com --output stats.json flip.zkp
+  expect_reject "flip.zkp: " -- "$zk" stats verify --commitment bc.com --output stats.json flip.zkp
 done
 head -c $((size / 2)) stats.zkp > trunc.zkp
 expect 2 "trunc.zkp: (proof truncated|section .* declares)" -- "$zk" stats verify --commitment bc.com --output stats.json trunc.zkp

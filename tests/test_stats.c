@@ -228,6 +228,39 @@ static void test_commitment_range_proof(void **state)
     free(copy);
 }
 
+/* The dataset commitment's zero-knowledge opening budget is enforced by the prover. */
+static void test_opening_budget(void **state)
+{
+    fixture *f = *state;
+    uint64_t budget = zk_whir_hiding_opening_budget(&f->priv.com.whir.params);
+    assert_true(budget >= ZK_DATASET_OPENING_BUDGET);
+    uint32_t saved = f->priv.openings_used;
+    assert_true(saved >= 2); /* the range proof at commit time and the fixture's stats proof */
+    zk_wbuf w;
+    zk_wbuf_init(&w);
+    f->priv.openings_used = (uint32_t)budget - 1;
+    assert_int_equal(zk_dataset_openings_left(&f->priv), 1);
+    assert_int_equal(zk_stats_prove(&f->priv, &f->st, &w), ZK_OK);
+    assert_int_equal(zk_dataset_openings_left(&f->priv), 0);
+    zk_wbuf_free(&w);
+    zk_wbuf_init(&w);
+    assert_int_equal(zk_stats_prove(&f->priv, &f->st, &w), ZK_ERR_RANGE);
+    assert_non_null(strstr(zk_last_error(), "commit the data again"));
+    assert_int_equal(w.len, 0);
+    zk_wbuf_free(&w);
+    /* the counter survives a write/read of the private file */
+    zk_wbuf_init(&w);
+    zk_dataset_private_write(&w, &f->priv);
+    zk_rbuf r;
+    zk_rbuf_init(&r, w.data, w.len);
+    zk_dataset_private back;
+    assert_int_equal(zk_dataset_private_read(&r, &back), ZK_OK);
+    assert_int_equal(back.openings_used, budget);
+    zk_dataset_private_free(&back);
+    zk_wbuf_free(&w);
+    f->priv.openings_used = saved;
+}
+
 static void test_prefix_indicator(void **state)
 {
     (void)state;
@@ -287,6 +320,7 @@ int main(void)
         cmocka_unit_test(test_wrong_claims),          cmocka_unit_test(test_other_commitment),
         cmocka_unit_test(test_tampered_bytes),        cmocka_unit_test(test_no_raw_values_in_proof),
         cmocka_unit_test(test_file_round_trip),       cmocka_unit_test(test_commitment_range_proof),
+        cmocka_unit_test(test_opening_budget),
     };
     int fails = cmocka_run_group_tests_name("selector", selector_tests, NULL, NULL);
     fails += cmocka_run_group_tests_name("stats proof", proof_tests, setup, teardown);

@@ -40,6 +40,10 @@
 #define ZK_DATASET_MAX_SCALE_BITS 24u
 #define ZK_DATASET_MAX_ABS ((int64_t)1 << 40)
 #define ZK_DATASET_MAX_NAME 256u
+/* Zero-knowledge openings a dataset commitment supports (its hiding mask R is
+ * sized for them: zk_whir_params_derive_budget). The range proof made at commit
+ * time uses one; every later proof that opens the dataset uses one more. */
+#define ZK_DATASET_OPENING_BUDGET 64u
 
 /* Public description of a committed dataset. */
 typedef struct {
@@ -68,11 +72,22 @@ typedef struct {
     size_t range_proof_len;
 } zk_dataset_commitment;
 
-/* Private prover file (.zkd) content: the commitment plus its opening data. */
+/* Private prover file (.zkd) content: the commitment plus its opening data,
+ * and the number of zero-knowledge openings already made (never more than
+ * zk_whir_hiding_opening_budget(&com.whir.params)). */
 typedef struct {
     zk_dataset_commitment com;
     zk_whir_witness wit; /* evals = the full blinded table */
+    uint32_t openings_used;
 } zk_dataset_private;
+
+/* Reserve one zero-knowledge opening of the dataset commitment before a proof
+ * that opens it: ZK_OK (counter incremented; the caller persists the .zkd
+ * before publishing the proof), or ZK_ERR_RANGE when the budget is exhausted
+ * (recommit the data: a fresh commitment has fresh randomness). */
+int zk_dataset_reserve_opening(zk_dataset_private *p) ZK_WARN_UNUSED;
+/* Openings left. */
+uint64_t zk_dataset_openings_left(const zk_dataset_private *p);
 
 /* Parse CSV text (len bytes, need not be NUL-terminated) named `path` for
  * messages. Errors (ZK_ERR_INPUT / ZK_ERR_RANGE / ZK_ERR_NOMEM) name the file,

@@ -52,8 +52,11 @@ int64_t zk_stats_variance_fixed(const zk_stats *s, uint32_t j);
 /* Compute the statistics of a private dataset. ZK_ERR_RANGE if a statistic
  * would not fit in (-(p-1)/2, (p-1)/2) (choose a smaller scale). */
 int zk_stats_compute(zk_stats *out, const zk_dataset_private *ds) ZK_WARN_UNUSED;
-/* Prove `st` (normally from zk_stats_compute) about ds; appends the proof file bytes to proof. */
-int zk_stats_prove(const zk_dataset_private *ds, const zk_stats *st, zk_wbuf *proof) ZK_WARN_UNUSED;
+/* Prove `st` (normally from zk_stats_compute) about ds; appends the proof file
+ * bytes to proof. Uses one of the dataset's zero-knowledge openings
+ * (zk_dataset_reserve_opening; ZK_ERR_RANGE when exhausted): the caller must
+ * persist ds (its .zkd) before publishing the proof. */
+int zk_stats_prove(zk_dataset_private *ds, const zk_stats *st, zk_wbuf *proof) ZK_WARN_UNUSED;
 /* Verify proof bytes against a commitment and claimed statistics. Returns ZK_OK,
  * ZK_ERR_REJECT (invalid proof / false claim) or ZK_ERR_INPUT (malformed
  * container, statement shape mismatch). Fills *sec (may be NULL). */

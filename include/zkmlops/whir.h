@@ -71,6 +71,16 @@ typedef struct {
  * 1..ZK_WHIR_MAX_VARS (hiding: 1..ZK_WHIR_MAX_VARS-1, the domain must fit the
  * 2^32 subgroup); *p is zeroed on error. */
 int zk_whir_params_derive(zk_whir_params *p, uint32_t n_vars, int hiding);
+/* Hiding parameters whose mask R is large enough for at least min_openings
+ * zero-knowledge openings (total_vars grows until
+ * zk_whir_hiding_opening_budget >= min_openings). For long-lived commitments
+ * that many proofs open (datasets). ZK_OK or ZK_ERR_INPUT. */
+int zk_whir_params_derive_budget(zk_whir_params *p, uint32_t n_vars, uint64_t min_openings);
+/* The number K of openings that keep a hiding commitment zero-knowledge:
+ * K (2^k queries[0] + 3 ood) + 3 ood <= 2^(total_vars-1); UINT64_MAX if not
+ * hiding. Beyond K the revealed round-0 codeword values can determine f
+ * (interpolation), so callers must count openings (the dataset's .zkd does). */
+uint64_t zk_whir_hiding_opening_budget(const zk_whir_params *p);
 /* Serialize/parse a parameter set (recorded in every proof; 40 + 12 (n_rounds+1)
  * bytes, docs/whir.md). Parse checks every field's range and the shape
  * (total_vars, n_rounds, final_vars consistent with n_vars, hiding and k),

@@ -151,6 +151,19 @@ static int stats_prove(int argc, char **argv)
         if (!text)
             st = zk_set_error(ZK_ERR_NOMEM, "out of memory");
     }
+    /* Persist the used opening before the proof is published (never over-count openings). */
+    if (st == ZK_OK) {
+        zk_wbuf pw;
+        zk_wbuf_init(&pw);
+        zk_dataset_private_write(&pw, &ds);
+        st = pw.oom ? (int)zk_set_error(ZK_ERR_NOMEM, "out of memory") : zk_write_file_atomic(data, pw.data, pw.len);
+        if (pw.data)
+            memset(pw.data, 0, pw.len);
+        zk_wbuf_free(&pw);
+        if (st == ZK_OK)
+            cli_progress("stats", "%s: %llu zero-knowledge openings of this commitment left", data,
+                         (unsigned long long)zk_dataset_openings_left(&ds));
+    }
     if (st == ZK_OK)
         st = zk_write_file_atomic(proof_path, proof.data, proof.len);
     if (st == ZK_OK) {

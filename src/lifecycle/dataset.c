@@ -20,6 +20,23 @@ static unsigned ceil_log2_u64(uint64_t x)
     return l;
 }
 
+uint64_t zk_dataset_openings_left(const zk_dataset_private *p)
+{
+    uint64_t budget = zk_whir_hiding_opening_budget(&p->com.whir.params);
+    return p->openings_used >= budget ? 0 : budget - p->openings_used;
+}
+
+int zk_dataset_reserve_opening(zk_dataset_private *p)
+{
+    if (zk_dataset_openings_left(p) == 0)
+        return zk_set_error(ZK_ERR_RANGE,
+                            "this dataset commitment has used all %u of its zero-knowledge openings; "
+                            "commit the data again (fresh randomness) to make further proofs",
+                            p->openings_used);
+    p->openings_used++;
+    return ZK_OK;
+}
+
 int64_t zk_dataset_private_value(const zk_dataset_private *p, uint32_t row, uint32_t col)
 {
     size_t idx = (size_t)row + ((size_t)col << p->com.meta.log_rows);
@@ -101,7 +118,7 @@ int zk_dataset_commit(zk_dataset_private *out, const zk_dataset *ds, unsigned ra
             evals[(size_t)i + ((size_t)j << m->log_rows)] = gl_from_i64(ds->values[(size_t)i * m->n_cols + j]);
     int st = ZK_OK;
     zk_whir_params params;
-    if ((st = zk_whir_params_derive(&params, n_vars, 1)) != ZK_OK)
+    if ((st = zk_whir_params_derive_budget(&params, n_vars, ZK_DATASET_OPENING_BUDGET)) != ZK_OK)
         goto fail;
     if (meta_copy(&out->com.meta, m) != 0) {
         st = zk_set_error(ZK_ERR_NOMEM, "out of memory");
@@ -109,6 +126,7 @@ int zk_dataset_commit(zk_dataset_private *out, const zk_dataset *ds, unsigned ra
     }
     if ((st = zk_whir_commit(&params, evals, NULL, &out->com.whir, &out->wit)) != ZK_OK)
         goto fail;
+    out->openings_used = 1; /* the range proof below opens the commitment once */
     if ((st = attach_range_proof(out, ds, range_bits)) != ZK_OK)
         goto fail;
     memset(evals, 0, total * sizeof *evals);
@@ -228,7 +246,7 @@ static int read_body(zk_rbuf *r, zk_dataset_commitment *c)
         return zk_set_error(ZK_ERR_INPUT, "commitment parameters do not match the table layout "
                                           "(or are not hiding)");
     zk_whir_params expect;
-    if (zk_whir_params_derive(&expect, c->whir.params.n_vars, 1) != ZK_OK ||
+    if (zk_whir_params_derive_budget(&expect, c->whir.params.n_vars, ZK_DATASET_OPENING_BUDGET) != ZK_OK ||
         !zk_whir_params_equal(&expect, &c->whir.params))
         return zk_set_error(ZK_ERR_INPUT, "commitment uses a non-standard WHIR parameter set");
     return ZK_OK;
@@ -298,6 +316,7 @@ void zk_dataset_private_write(zk_wbuf *w, const zk_dataset_private *p)
     write_header(w, ZKD_MAGIC);
     write_body(w, &p->com);
     write_range(w, &p->com);
+    zk_wbuf_u32(w, p->openings_used);
     zk_whir_witness_write(w, &p->wit);
 }
 
@@ -309,6 +328,11 @@ int zk_dataset_private_read(zk_rbuf *r, zk_dataset_private *p)
         st = read_body(r, &p->com);
     if (st == ZK_OK)
         st = read_range(r, &p->com);
+    if (st == ZK_OK) {
+        p->openings_used = zk_rbuf_u32(r);
+        if (r->err)
+            st = zk_set_error(ZK_ERR_INPUT, "truncated private dataset (opening counter)");
+    }
     zk_whir_commitment recomputed;
     if (st == ZK_OK)
         st = zk_whir_witness_read(r, &p->wit, &recomputed);

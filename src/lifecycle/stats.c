@@ -166,8 +166,11 @@ static void libra_weights(gl3_t *w, size_t w_len, size_t n_vars, const gl3_t *r)
     zk_libra_linear_form(w, n_vars, LIBRA_DEGREE, r);
 }
 
-int zk_stats_prove(const zk_dataset_private *ds, const zk_stats *st, zk_wbuf *proof)
+int zk_stats_prove(zk_dataset_private *ds, const zk_stats *st, zk_wbuf *proof)
 {
+    int reserve = zk_dataset_reserve_opening(ds);
+    if (reserve != ZK_OK)
+        return reserve;
     const zk_dataset_commitment *com = &ds->com;
     const zk_dataset_meta *m = &com->meta;
     size_t a = m->log_rows, b = m->log_cols, n_vars = a + b;

@@ -210,14 +210,14 @@ static uint32_t total_vars_for(uint32_t n_vars, int hiding, uint32_t k)
     return n_vars < k ? k : n_vars;
 }
 
-int zk_whir_params_derive(zk_whir_params *p, uint32_t n_vars, int hiding)
+/* Derive for a given number of encoded variables m (>= total_vars_for). */
+static int derive_total(zk_whir_params *p, uint32_t n_vars, int hiding, uint32_t m)
 {
     ZK_CHECK_ARG(p != NULL);
     memset(p, 0, sizeof *p);
     const uint32_t k = 4, lir = 2, target = 128, max_pow = 20;
     if (n_vars < 1 || n_vars > ZK_WHIR_MAX_VARS)
         return zk_set_error(ZK_ERR_INPUT, "WHIR: %u variables out of range 1..%d", n_vars, ZK_WHIR_MAX_VARS);
-    uint32_t m = total_vars_for(n_vars, hiding, k);
     if (m + lir > GL_TWO_ADICITY)
         return zk_set_error(ZK_ERR_INPUT, "WHIR: %u variables%s exceed the 2-adicity of Goldilocks", n_vars,
                             hiding ? " (+1 hiding)" : "");
@@ -274,6 +274,39 @@ int zk_whir_params_derive(zk_whir_params *p, uint32_t n_vars, int hiding)
     return ZK_OK;
 }
 
+int zk_whir_params_derive(zk_whir_params *p, uint32_t n_vars, int hiding)
+{
+    return derive_total(p, n_vars, hiding, total_vars_for(n_vars, hiding, 4));
+}
+
+uint64_t zk_whir_hiding_opening_budget(const zk_whir_params *p)
+{
+    if (!p->hiding)
+        return UINT64_MAX;
+    /* R (2^(m-1) uniform coefficients) masks at most 2^(m-1) revealed codeword
+     * values: the commitment's OOD answers (3w coordinates) plus, per opening,
+     * the round-0 leaves (2^k values per query) and 3w cross OOD answers. */
+    uint64_t cap = (uint64_t)1 << (p->total_vars - 1);
+    uint64_t fixed = 3ull * p->ood_samples;
+    uint64_t per = ((uint64_t)p->queries[0] << p->folding_factor) + 3ull * p->ood_samples;
+    return cap <= fixed ? 0 : (cap - fixed) / per;
+}
+
+int zk_whir_params_derive_budget(zk_whir_params *p, uint32_t n_vars, uint64_t min_openings)
+{
+    uint32_t m = total_vars_for(n_vars, 1, 4);
+    for (;; m++) {
+        int st = derive_total(p, n_vars, 1, m);
+        if (st != ZK_OK)
+            return st;
+        if (zk_whir_hiding_opening_budget(p) >= min_openings)
+            return ZK_OK;
+        if (m + 1 > ZK_WHIR_MAX_VARS + 1)
+            return zk_set_error(ZK_ERR_INPUT, "WHIR: no parameter set allows %llu hiding openings",
+                                (unsigned long long)min_openings);
+    }
+}
+
 /* ---- serialization ---- */
 
 void zk_whir_params_write(zk_wbuf *w, const zk_whir_params *p)
@@ -302,7 +335,11 @@ const char *zk_whir_params_check(const zk_whir_params *p)
         return "folding factor out of range";
     if (p->log_inv_rate < 1 || p->log_inv_rate > 6)
         return "rate out of range";
-    if (p->total_vars != total_vars_for(p->n_vars, (int)p->hiding, p->folding_factor))
+    /* Hiding commitments may encode more variables than the minimum (a larger
+     * mask R buys more openings: zk_whir_params_derive_budget). */
+    if (p->hiding ? (p->total_vars < total_vars_for(p->n_vars, 1, p->folding_factor) ||
+                     p->total_vars > ZK_WHIR_MAX_VARS + 1)
+                  : p->total_vars != total_vars_for(p->n_vars, 0, p->folding_factor))
         return "total_vars inconsistent";
     if (p->total_vars + p->log_inv_rate > GL_TWO_ADICITY)
         return "domain exceeds the 2-adicity";
