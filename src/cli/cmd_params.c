@@ -6,32 +6,35 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "zkmlops/dataset.h"
 #include "zkmlops/params.h"
 #include "zkmlops/status.h"
 
 static void usage(FILE *f)
 {
-    fprintf(f, "Usage: zkmlops params [--vars N] [--no-hiding] [--json]\n\n"
+    fprintf(f, "Usage: zkmlops params [--vars N] [--no-hiding] [--openings K] [--json]\n\n"
                "Print the WHIR parameter set used for a committed polynomial of 2^N\n"
                "evaluations (default N = 20) and the bits of security of every soundness\n"
                "term and of the whole (proven Johnson-bound analysis; no conjectures).\n\n"
                "Options:\n"
                "  -n, --vars N      number of variables of the committed polynomial (1..%d)\n"
                "      --no-hiding   parameters of the non-hiding variant\n"
+               "      --openings K  hiding set sized for K zero-knowledge openings (datasets use %u)\n"
                "      --json        machine-readable output\n"
                "  -h, --help        this help\n",
-            ZK_WHIR_MAX_VARS - 1);
+            ZK_WHIR_MAX_VARS - 1, ZK_DATASET_OPENING_BUDGET);
 }
 
 int cmd_params(int argc, char **argv)
 {
     static const struct option opts[] = {{"vars", required_argument, 0, 'n'},
                                          {"no-hiding", no_argument, 0, 'H'},
+                                         {"openings", required_argument, 0, 'k'},
                                          {"json", no_argument, 0, 'j'},
                                          {"help", no_argument, 0, 'h'},
                                          {"quiet", no_argument, 0, 'q'},
                                          {0, 0, 0, 0}};
-    long n = 20;
+    long n = 20, openings = 0;
     int hiding = 1, as_json = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "n:hq", opts, NULL)) != -1) {
@@ -44,6 +47,13 @@ int cmd_params(int argc, char **argv)
             break;
         }
         case 'H': hiding = 0; break;
+        case 'k': {
+            char *end;
+            openings = strtol(optarg, &end, 10);
+            if (*end || openings < 1 || openings > 100000)
+                return cli_usage_error("params", "--openings must be an integer in 1..100000");
+            break;
+        }
         case 'j': as_json = 1; break;
         case 'q': break;
         case 'h': usage(stdout); return 0;
@@ -52,8 +62,11 @@ int cmd_params(int argc, char **argv)
     }
     if (optind != argc)
         return cli_usage_error("params", "unexpected argument '%s'", argv[optind]);
+    if (openings && !hiding)
+        return cli_usage_error("params", "--openings applies to hiding commitments only");
     zk_whir_params p;
-    int st = zk_whir_params_derive(&p, (uint32_t)n, hiding);
+    int st = openings ? zk_whir_params_derive_budget(&p, (uint32_t)n, (uint64_t)openings)
+                      : zk_whir_params_derive(&p, (uint32_t)n, hiding);
     if (st != ZK_OK)
         return cli_fail(st);
     zk_soundness_report rep;
@@ -68,6 +81,8 @@ int cmd_params(int argc, char **argv)
         cJSON_AddNumberToObject(o, "n_vars", p.n_vars);
         cJSON_AddNumberToObject(o, "total_vars", p.total_vars);
         cJSON_AddBoolToObject(o, "hiding", p.hiding != 0);
+        if (p.hiding)
+            cJSON_AddNumberToObject(o, "zero_knowledge_openings", (double)zk_whir_hiding_opening_budget(&p));
         cJSON_AddNumberToObject(o, "starting_rate_log_inv", p.log_inv_rate);
         cJSON_AddNumberToObject(o, "folding_factor", p.folding_factor);
         cJSON_AddNumberToObject(o, "rounds", p.n_rounds);
@@ -103,7 +118,11 @@ int cmd_params(int argc, char **argv)
     }
     printf("WHIR polynomial commitment (eprint 2024/1586) over Goldilocks, extension x^3 - 2, SHA-256\n");
     printf("committed polynomial: 2^%u evaluations (%u variables encoded%s)\n", p.n_vars, p.total_vars,
-           p.hiding ? ", hiding: +1 mask variable" : "");
+           p.hiding ? ", hiding: f zero-padded, plus a random mask R of 2^(encoded-1) coefficients" : "");
+    if (p.hiding)
+        printf("zero-knowledge openings supported: %llu (more would reveal enough codeword values to "
+               "interpolate)\n",
+               (unsigned long long)zk_whir_hiding_opening_budget(&p));
     printf("starting rate 1/%u, folding factor %u, %u rounds, final polynomial %u variables, %u OOD sample(s) per round\n",
            1u << p.log_inv_rate, p.folding_factor, p.n_rounds, p.final_vars, p.ood_samples);
     printf("target %u bits, at most %u PoW bits per grinding step, proven Johnson-bound regime\n",
