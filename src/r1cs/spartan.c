@@ -513,8 +513,8 @@ static gl3_t row_dot(const zk_r1cs_matrix *M, uint32_t i, const gl3_t *colw)
 
 /* rA A~(rx,ry) + rB B~(rx,ry) + rC C~(rx,ry), directly from the sparse matrices:
  * one extension multiplication per wire (its column weight), three base
- * multiplications per term, two extension multiplications per row. Also the
- * public part P~(ry') of z. */
+ * multiplications per term (lazily reduced), at most four extension
+ * multiplications per row. Also the public part P~(ry') of z. */
 static int matrices_eval(gl3_t *out, const zk_r1cs *c, const zk_spartan_layout *L, const gl3_t *rx, const gl3_t *ry,
                          const gl3_t rk[3], gl3_t *pub_eval, const gl_t *pub)
 {
@@ -542,25 +542,30 @@ static int matrices_eval(gl3_t *out, const zk_r1cs *c, const zk_spartan_layout *
 #pragma omp parallel for schedule(static) if (c->n_wires >= PAR_MIN)
     for (uint32_t w = 0; w < c->n_wires; w++)
         colw[w] = w <= L->n_public ? eq_split_at(&eylo, w) : eq_split_at(&eyhi, w - L->n_public - 1);
-    gl3_t tot[3];
-    for (int k = 0; k < 3; k++) {
-        const zk_r1cs_matrix *M = &c->abc[k];
-        gl3_t sum = gl3_zero();
-#pragma omp parallel if (c->n_constraints >= PAR_MIN)
-        {
-            gl3_t part = gl3_zero();
+    /* Circuit rows, in blocks of 2^L rows sharing the factor hi[i >> L]: per row
+     * lo[i mod 2^L] * sum_k r_k dot_k(i), per block one multiplication by hi. */
+    uint64_t m = c->n_constraints, bl = (uint64_t)1 << ex.L, nblk = (m + bl - 1) / bl;
+    gl3_t main_sum = gl3_zero();
+#pragma omp parallel if (m >= PAR_MIN)
+    {
+        gl3_t part = gl3_zero();
 #pragma omp for schedule(static) nowait
-            for (uint32_t i = 0; i < c->n_constraints; i++) {
-                if (M->row_ptr[i] == M->row_ptr[i + 1])
-                    continue;
-                gl3_t acc = row_dot(M, i, colw);
-                part = gl3_add(part, gl3_mul(eq_split_at(&ex, i), acc));
+        for (uint64_t b = 0; b < nblk; b++) {
+            gl3_t blk = gl3_zero();
+            uint64_t end = (b + 1) * bl < m ? (b + 1) * bl : m;
+            for (uint64_t i = b * bl; i < end; i++) {
+                gl3_t acc = gl3_zero();
+                for (int k = 0; k < 3; k++)
+                    if (c->abc[k].row_ptr[i] != c->abc[k].row_ptr[i + 1])
+                        acc = gl3_add(acc, gl3_mul(rk[k], row_dot(&c->abc[k], (uint32_t)i, colw)));
+                blk = gl3_add(blk, gl3_mul(ex.lo[i - b * bl], acc));
             }
-#pragma omp critical
-            sum = gl3_add(sum, part);
+            part = gl3_add(part, gl3_mul(ex.hi[b], blk));
         }
-        tot[k] = sum;
+#pragma omp critical
+        main_sum = gl3_add(main_sum, part);
     }
+    gl3_t tot[3] = {gl3_zero(), gl3_zero(), gl3_zero()}; /* padding rows, per matrix */
     uint64_t br = L->blind_row, bc = L->blind_col;
     for (unsigned k = 0; k < 3; k++) {
         tot[0] = gl3_add(tot[0], gl3_mul(eq_split_at(&ex, br + k), eq_split_at(&eyhi, bc + k)));
@@ -570,7 +575,8 @@ static int matrices_eval(gl3_t *out, const zk_r1cs *c, const zk_spartan_layout *
         tot[1] = gl3_add(tot[1], d);
         tot[2] = gl3_add(tot[2], d);
     }
-    *out = gl3_add(gl3_mul(rk[0], tot[0]), gl3_add(gl3_mul(rk[1], tot[1]), gl3_mul(rk[2], tot[2])));
+    *out = gl3_add(main_sum,
+                   gl3_add(gl3_mul(rk[0], tot[0]), gl3_add(gl3_mul(rk[1], tot[1]), gl3_mul(rk[2], tot[2]))));
     eq_split_free(&ex);
     eq_split_free(&ey);
     eq_split_free(&eylo);
