@@ -19,7 +19,8 @@ int zk_parse_fixed(const char *s, size_t len, uint32_t scale_bits, int64_t *out)
     if (i < len && (s[i] == '-' || s[i] == '+'))
         neg = s[i++] == '-';
     unsigned __int128 mant = 0;
-    int digits = 0, frac_digits = 0, seen_digit = 0;
+    int digits = 0, seen_digit = 0;
+    int64_t frac_digits = 0; /* leading fractional zeros are not bounded by the 30-digit limit */
     for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, seen_digit = 1)
         if (mant != 0 || s[i] != '0') {
             if (++digits > 30)
@@ -41,14 +42,16 @@ int zk_parse_fixed(const char *s, size_t len, uint32_t scale_bits, int64_t *out)
     }
     if (!seen_digit)
         return zk_set_error(ZK_ERR_INPUT, "not a number");
-    long exp10 = 0;
+    int64_t exp10 = 0;
     if (i < len && (s[i] == 'e' || s[i] == 'E')) {
         i++;
         int eneg = 0, edig = 0;
         if (i < len && (s[i] == '-' || s[i] == '+'))
             eneg = s[i++] == '-';
+        /* Saturate far above any count of fractional digits an in-memory string
+         * can hold (the result is then out of range or rounds to zero). */
         for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, edig++)
-            if (exp10 < 1000)
+            if (exp10 < ((int64_t)1 << 50))
                 exp10 = exp10 * 10 + (s[i] - '0');
         if (!edig)
             return zk_set_error(ZK_ERR_INPUT, "not a number (bad exponent)");
@@ -68,7 +71,7 @@ int zk_parse_fixed(const char *s, size_t len, uint32_t scale_bits, int64_t *out)
     unsigned __int128 q;
     if (exp10 >= 0) {
         q = num;
-        for (long e = 0; e < exp10; e++) {
+        for (int64_t e = 0; e < exp10; e++) {
             q *= 10;
             if (q >= limit)
                 return zk_set_error(ZK_ERR_RANGE, "value out of range (|x * 2^%u| >= 2^40)",
@@ -76,10 +79,10 @@ int zk_parse_fixed(const char *s, size_t len, uint32_t scale_bits, int64_t *out)
         }
     } else {
         unsigned __int128 den = 1;
-        long e = -exp10;
-        if (e > 36) /* 10^37 > num: rounds to zero unless num huge; handle generally */
+        int64_t e = -exp10;
+        if (e > 38) /* num < 10^30 2^24 < 10^38 / 2: rounds to zero; 10^38 still fits */
             return ZK_OK;
-        for (long k = 0; k < e; k++)
+        for (int64_t k = 0; k < e; k++)
             den *= 10;
         q = num / den;
         unsigned __int128 rem = num % den;

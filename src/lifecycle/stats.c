@@ -334,7 +334,7 @@ int zk_stats_verify(const zk_dataset_commitment *com, const zk_stats *st, const 
                             m->n_rows, m->scale_bits);
     for (uint32_t j = 0; j < st->n_cols; j++)
         if (st->sum_squares[j] < 0 || (uint64_t)st->sum_squares[j] >= HALF_P ||
-            (uint64_t)(st->sum[j] < 0 ? -st->sum[j] : st->sum[j]) >= HALF_P)
+            (st->sum[j] < 0 ? (uint64_t)0 - (uint64_t)st->sum[j] : (uint64_t)st->sum[j]) >= HALF_P)
             return zk_set_error(ZK_ERR_INPUT, "column %u: claimed statistic out of range", j + 1);
     int rc;
     zk_rbuf r, sub;
