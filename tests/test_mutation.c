@@ -1,0 +1,1039 @@
+/* Mutation campaign against every proof verifier (docs/robustness.md): for
+ * each proof type — raw WHIR opening, dataset statistics, dataset range
+ * proof, R1CS (Spartan) — a few valid proofs are generated, then thousands of
+ * mutants are derived from them (bit flips, byte overwrites, zeroed runs,
+ * field elements nudged or made non-canonical, truncations, appended bytes,
+ * splices between two proofs, sections reordered / duplicated / deleted /
+ * exchanged with another proof's, section lengths corrupted) and each is
+ * verified against the statement of the proof it came from; the valid proofs
+ * are also checked against wrong statements (swapped commitments, other
+ * claimed values, other ranges, other public signals). Every mutant must be
+ * rejected. Verification runs in forked child processes (a batch per child,
+ * restarted after a crash, with a watchdog), so crashes are counted, not
+ * fatal: the test prints "tried / rejected / accepted / crashed" per proof
+ * type and fails if anything was accepted or crashed.
+ *
+ * Mutants are a pure function of (seed, type, index): a reported index can be
+ * replayed with ZKM_TEST_SEED and ZKM_MUTATION_ONLY=type:index.
+ * A second test pins the OS randomness (OpenSSL RAND method) to check that
+ * proofs are byte-identical for the same inputs and seed (docs/robustness.md,
+ * "Determinism"). */
+#define OPENSSL_SUPPRESS_DEPRECATED 1
+#include <omp.h>
+#include <openssl/rand.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "testutil.h"
+#include "zkmlops/dataset.h"
+#include "zkmlops/mle.h"
+#include "zkmlops/proof.h"
+#include "zkmlops/r1cs.h"
+#include "zkmlops/range.h"
+#include "zkmlops/stats.h"
+#include "zkmlops/transcript.h"
+#include "zkmlops/whir.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define SLOW_BUILD 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SLOW_BUILD 1
+#endif
+#endif
+#ifndef SLOW_BUILD
+#define SLOW_BUILD 0
+#endif
+
+/* Mutants per proof type (optimized build / sanitizer build). With
+ * ZKM_MUTATION_LIGHT set (tools/valgrind-tests.sh) only the WHIR campaign
+ * runs, with a hundredth of the mutants and without proof-of-work grinding. */
+static int light;
+#define SCALE(n) (light ? (n) / 100u : SLOW_BUILD ? (n) / 10u : (n))
+#define N_WHIR SCALE(6000u)
+#define N_STATS SCALE(4000u)
+#define N_RANGE SCALE(1500u)
+#define N_R1CS SCALE(4000u)
+#define CHILD_WATCHDOG_S 120u
+
+#define MAX_PROOFS 4
+#define MAX_STMTS 8
+
+typedef int (*verify_fn)(const void *stmt, const uint8_t *proof, size_t len);
+
+typedef struct {
+    const char *name;
+    verify_fn verify;
+    int has_sections; /* proof.h container */
+    size_t n_mutants;
+    const void *stmt[MAX_STMTS]; /* statements; the first n_good have valid proofs */
+    const char *stmt_name[MAX_STMTS];
+    size_t n_stmts;
+    uint8_t *proof[MAX_PROOFS];
+    size_t plen[MAX_PROOFS], stmt_of[MAX_PROOFS], n_proofs;
+    /* wrong statements: (proof index, statement index) pairs that must fail */
+    size_t wrong_proof[MAX_STMTS * MAX_PROOFS], wrong_stmt[MAX_STMTS * MAX_PROOFS], n_wrong;
+} proof_type;
+
+static uint64_t seed;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void add_proof(proof_type *k, zk_wbuf *w, size_t stmt)
+{
+    assert_false(w->oom);
+    assert_true(k->n_proofs < MAX_PROOFS);
+    k->proof[k->n_proofs] = w->data;
+    k->plen[k->n_proofs] = w->len;
+    k->stmt_of[k->n_proofs] = stmt;
+    k->n_proofs++;
+    zk_wbuf_init(w);
+}
+
+static size_t add_stmt(proof_type *k, const void *s, const char *name)
+{
+    assert_true(k->n_stmts < MAX_STMTS);
+    k->stmt[k->n_stmts] = s;
+    k->stmt_name[k->n_stmts] = name;
+    return k->n_stmts++;
+}
+
+/* Every proof must fail against statement s (a wrong statement for all of them). */
+static void add_wrong_for_all(proof_type *k, size_t s)
+{
+    for (size_t p = 0; p < k->n_proofs; p++) {
+        k->wrong_proof[k->n_wrong] = p;
+        k->wrong_stmt[k->n_wrong++] = s;
+    }
+}
+
+/* ------------------------------------------------------------ mutations */
+
+typedef struct {
+    uint32_t tag;
+    size_t off, len; /* whole section: header + payload */
+} section;
+
+/* Sections of a proof.h container (0 if malformed; at most cap). */
+static size_t parse_sections(const uint8_t *p, size_t len, section *s, size_t cap)
+{
+    size_t pos = 16, n = 0;
+    while (pos < len && n < cap) {
+        if (len - pos < 12)
+            return 0;
+        uint64_t l = 0;
+        for (int i = 0; i < 8; i++)
+            l |= (uint64_t)p[pos + 4 + (size_t)i] << (8 * i);
+        if (l > len - pos - 12)
+            return 0;
+        s[n].tag = (uint32_t)p[pos] | (uint32_t)p[pos + 1] << 8 | (uint32_t)p[pos + 2] << 16 |
+                   (uint32_t)p[pos + 3] << 24;
+        s[n].off = pos;
+        s[n].len = 12 + (size_t)l;
+        pos += s[n].len;
+        n++;
+    }
+    return pos == len ? n : 0;
+}
+
+enum {
+    OP_BITFLIP,
+    OP_BYTES,
+    OP_ZERO_RUN,
+    OP_FIELD_NUDGE,
+    OP_FIELD_NONCANONICAL,
+    OP_TRUNCATE,
+    OP_APPEND,
+    OP_SPLICE,
+    OP_SECTION_SWAP,
+    OP_SECTION_DUP,
+    OP_SECTION_DELETE,
+    OP_SECTION_FOREIGN,
+    OP_SECTION_LENGTH,
+    N_OPS
+};
+static const char *const op_names[N_OPS] = {
+    "bit flips",        "byte overwrite",  "zeroed run",         "field +-1",        "field >= p",
+    "truncation",       "appended bytes",  "splice",             "sections swapped", "section duplicated",
+    "section deleted",  "foreign section", "section length"};
+
+typedef struct {
+    uint8_t *buf;
+    size_t len;
+    size_t base; /* proof index it came from */
+    size_t stmt; /* statement to verify against */
+    int op;      /* N_OPS for a wrong-statement check */
+    size_t off;  /* where (for the report) */
+} mutant;
+
+static void buf_append(uint8_t **b, size_t *len, const uint8_t *p, size_t n)
+{
+    *b = realloc(*b, *len + n + 1);
+    assert_non_null(*b);
+    if (n)
+        memcpy(*b + *len, p, n);
+    *len += n;
+}
+
+/* Mutant `idx` of type k (indices below n_wrong are the wrong-statement checks). */
+static void make_mutant(const proof_type *k, size_t idx, mutant *m)
+{
+    memset(m, 0, sizeof *m);
+    if (idx < k->n_wrong) {
+        m->base = k->wrong_proof[idx];
+        m->stmt = k->wrong_stmt[idx];
+        m->op = N_OPS;
+        buf_append(&m->buf, &m->len, k->proof[m->base], k->plen[m->base]);
+        return;
+    }
+    test_rng r;
+    uint64_t h = seed;
+    for (const char *c = k->name; *c; c++)
+        h = h * 1099511628211ULL + (uint8_t)*c;
+    test_rng_seed(&r, h ^ ((uint64_t)idx * 0x9e3779b97f4a7c15ULL));
+    m->base = test_rng_u64(&r) % k->n_proofs;
+    m->stmt = k->stmt_of[m->base];
+    const uint8_t *p = k->proof[m->base];
+    size_t len = k->plen[m->base];
+    section sec[64], sec2[64];
+    size_t ns = k->has_sections ? parse_sections(p, len, sec, 64) : 0;
+    int op;
+    do
+        op = (int)(test_rng_u64(&r) % N_OPS);
+    while (op >= OP_SECTION_SWAP && op <= OP_SECTION_LENGTH && ns < 2);
+    /* another proof (for splices and foreign sections) */
+    size_t other = k->n_proofs > 1 ? (m->base + 1 + test_rng_u64(&r) % (k->n_proofs - 1)) % k->n_proofs : m->base;
+    const uint8_t *q = k->proof[other];
+    size_t qlen = k->plen[other];
+    m->op = op;
+    buf_append(&m->buf, &m->len, p, len);
+    uint8_t *b = m->buf;
+    switch (op) {
+    case OP_BITFLIP: {
+        unsigned nb = 1 + (unsigned)(test_rng_u64(&r) % 4);
+        m->off = test_rng_u64(&r) % len;
+        for (unsigned i = 0; i < nb; i++) {
+            size_t at = i == 0 ? m->off : test_rng_u64(&r) % len;
+            b[at] ^= (uint8_t)(1u << (test_rng_u64(&r) % 8));
+        }
+        break;
+    }
+    case OP_BYTES: {
+        size_t n = 1 + test_rng_u64(&r) % 8;
+        m->off = test_rng_u64(&r) % len;
+        for (size_t i = 0; i < n && m->off + i < len; i++)
+            b[m->off + i] = (uint8_t)test_rng_u64(&r);
+        break;
+    }
+    case OP_ZERO_RUN: {
+        size_t n = 1 + test_rng_u64(&r) % 64;
+        m->off = test_rng_u64(&r) % len;
+        memset(b + m->off, 0, m->off + n <= len ? n : len - m->off);
+        break;
+    }
+    case OP_FIELD_NUDGE:
+    case OP_FIELD_NONCANONICAL: {
+        /* an 8-byte little-endian word at an offset aligned to the start of its section payload */
+        size_t lo = 0;
+        if (ns) {
+            size_t s = test_rng_u64(&r) % ns;
+            lo = sec[s].off + 12;
+            if (sec[s].len < 20)
+                lo = 16;
+        }
+        if (len < lo + 8)
+            lo = 0;
+        m->off = lo + 8 * (test_rng_u64(&r) % ((len - lo) / 8));
+        uint64_t v = 0;
+        for (int i = 0; i < 8; i++)
+            v |= (uint64_t)b[m->off + (size_t)i] << (8 * i);
+        if (op == OP_FIELD_NUDGE)
+            v = (test_rng_u64(&r) & 1) ? gl_add(v % GL_P, 1) : gl_sub(v % GL_P, 1);
+        else
+            v = GL_P + (v % ((uint64_t)0 - GL_P)); /* a value in [p, 2^64) */
+        for (int i = 0; i < 8; i++)
+            b[m->off + (size_t)i] = (uint8_t)(v >> (8 * i));
+        break;
+    }
+    case OP_TRUNCATE:
+        m->off = test_rng_u64(&r) % len;
+        m->len = m->off;
+        break;
+    case OP_APPEND: {
+        size_t n = 1 + test_rng_u64(&r) % 64;
+        uint8_t extra[64];
+        for (size_t i = 0; i < n; i++)
+            extra[i] = (test_rng_u64(&r) & 1) ? 0 : (uint8_t)test_rng_u64(&r);
+        m->off = len;
+        buf_append(&m->buf, &m->len, extra, n);
+        break;
+    }
+    case OP_SPLICE: {
+        /* prefix of this proof + suffix of another (same cut, or a random one in each) */
+        size_t cut = test_rng_u64(&r) % len;
+        size_t qcut = (test_rng_u64(&r) & 1) ? (cut < qlen ? cut : qlen) : test_rng_u64(&r) % qlen;
+        m->off = cut;
+        m->len = cut;
+        buf_append(&m->buf, &m->len, q + qcut, qlen - qcut);
+        break;
+    }
+    case OP_SECTION_SWAP:
+    case OP_SECTION_DUP:
+    case OP_SECTION_DELETE:
+    case OP_SECTION_FOREIGN: {
+        size_t a = test_rng_u64(&r) % ns, c = test_rng_u64(&r) % ns;
+        if (c == a)
+            c = (a + 1) % ns;
+        const uint8_t *src[130];
+        size_t slen[130];
+        m->off = sec[a].off;
+        m->len = 16;
+        for (size_t i = 0; i < ns; i++) {
+            size_t s = i;
+            if (op == OP_SECTION_SWAP)
+                s = s == a ? c : (s == c ? a : s);
+            src[i] = p + sec[s].off;
+            slen[i] = sec[s].len;
+        }
+        size_t nsrc = ns;
+        if (op == OP_SECTION_DELETE) {
+            memmove(src + a, src + a + 1, (ns - a - 1) * sizeof *src);
+            memmove(slen + a, slen + a + 1, (ns - a - 1) * sizeof *slen);
+            nsrc--;
+        } else if (op == OP_SECTION_DUP) {
+            memmove(src + a + 1, src + a, (ns - a) * sizeof *src);
+            memmove(slen + a + 1, slen + a, (ns - a) * sizeof *slen);
+            nsrc++;
+        } else if (op == OP_SECTION_FOREIGN) {
+            size_t nq = parse_sections(q, qlen, sec2, 64);
+            if (nq) {
+                size_t f = test_rng_u64(&r) % nq;
+                if (test_rng_u64(&r) & 1) /* the same section of the other proof, when it has one */
+                    for (size_t i = 0; i < nq; i++)
+                        if (sec2[i].tag == sec[a].tag)
+                            f = i;
+                src[a] = q + sec2[f].off;
+                slen[a] = sec2[f].len;
+            }
+        }
+        for (size_t i = 0; i < nsrc; i++)
+            buf_append(&m->buf, &m->len, src[i], slen[i]);
+        break;
+    }
+    case OP_SECTION_LENGTH: {
+        size_t a = test_rng_u64(&r) % ns;
+        m->off = sec[a].off + 4;
+        uint64_t l = (uint64_t)sec[a].len - 12;
+        uint64_t choices[6] = {l + 1, l - 1, l + 24, l ? l - 24 : 1, 0, (uint64_t)test_rng_u64(&r)};
+        uint64_t nl = choices[test_rng_u64(&r) % 6];
+        for (int i = 0; i < 8; i++)
+            b[m->off + (size_t)i] = (uint8_t)(nl >> (8 * i));
+        break;
+    }
+    default:
+        fail();
+    }
+}
+
+/* 1 if the mutant equals a valid proof of the statement it is checked against. */
+static int is_valid_proof(const proof_type *k, const mutant *m)
+{
+    for (size_t p = 0; p < k->n_proofs; p++)
+        if (k->stmt_of[p] == m->stmt && k->plen[p] == m->len && memcmp(k->proof[p], m->buf, m->len) == 0)
+            return 1;
+    return 0;
+}
+
+enum { RES_SKIPPED = 's', RES_REJECTED = 'r', RES_ACCEPTED = 'A' };
+
+/* Child: verify mutants [from, to), one result byte each on fd. */
+static _Noreturn void child_run(const proof_type *k, size_t from, size_t to, int fd)
+{
+    omp_set_num_threads(1);
+    alarm(CHILD_WATCHDOG_S);
+    for (size_t i = from; i < to; i++) {
+        mutant m;
+        make_mutant(k, i, &m);
+        char res = RES_SKIPPED;
+        if (m.op == N_OPS || !is_valid_proof(k, &m))
+            res = k->verify(k->stmt[m.stmt], m.buf, m.len) == ZK_OK ? RES_ACCEPTED : RES_REJECTED;
+        free(m.buf);
+        if (write(fd, &res, 1) != 1)
+            _exit(3);
+    }
+    _exit(0);
+}
+
+static void describe(const proof_type *k, size_t idx, const char *what)
+{
+    mutant m;
+    make_mutant(k, idx, &m);
+    printf("# %s: mutant %zu %s: %s of proof %zu (%zu bytes) at offset %zu, checked against %s "
+           "(replay: ZKM_TEST_SEED=0x%llx ZKM_MUTATION_ONLY=%s:%zu)\n",
+           k->name, idx, what, m.op == N_OPS ? "wrong statement" : op_names[m.op], m.base, k->plen[m.base], m.off,
+           k->stmt_name[m.stmt], (unsigned long long)seed, k->name, idx);
+    free(m.buf);
+}
+
+static void run_campaign(const proof_type *k)
+{
+    /* The valid proofs verify. */
+    for (size_t p = 0; p < k->n_proofs; p++)
+        if (k->verify(k->stmt[k->stmt_of[p]], k->proof[p], k->plen[p]) != ZK_OK)
+            fail_msg("%s: valid proof %zu rejected: %s", k->name, p, zk_last_error());
+    size_t total = k->n_wrong + k->n_mutants, from = 0, to = total;
+    const char *only = getenv("ZKM_MUTATION_ONLY");
+    if (only) {
+        size_t nl = strlen(k->name);
+        if (strncmp(only, k->name, nl) != 0 || only[nl] != ':')
+            return;
+        from = strtoull(only + nl + 1, NULL, 10);
+        to = from + 1;
+        assert_true(to <= total);
+    }
+    size_t tried = 0, rejected = 0, accepted = 0, crashed = 0, skipped = 0;
+    size_t op_tried[N_OPS + 1] = {0};
+    double t0 = now_s();
+    fflush(stdout);
+    while (from < to) {
+        int fds[2];
+        assert_int_equal(pipe(fds), 0);
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            close(fds[0]);
+            child_run(k, from, to, fds[1]);
+        }
+        close(fds[1]);
+        char res;
+        while (from < to && read(fds[0], &res, 1) == 1) {
+            mutant m;
+            make_mutant(k, from, &m);
+            if (res == RES_SKIPPED) {
+                skipped++;
+            } else {
+                tried++;
+                op_tried[m.op]++;
+                if (res == RES_REJECTED) {
+                    rejected++;
+                } else {
+                    accepted++;
+                    describe(k, from, "ACCEPTED");
+                }
+            }
+            free(m.buf);
+            from++;
+        }
+        close(fds[0]);
+        int status;
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        if (from < to) { /* the child died on mutant `from` */
+            tried++;
+            crashed++;
+            char what[64];
+            snprintf(what, sizeof what, "CRASHED (%s %d)", WIFSIGNALED(status) ? "signal" : "exit",
+                     WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+            describe(k, from, what);
+            from++;
+        } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            fail_msg("%s: verifier child ended with status 0x%x", k->name, status);
+        }
+    }
+    printf("# %-14s tried %5zu / rejected %5zu / accepted %zu / crashed %zu   (%zu valid proofs, %zu wrong "
+           "statements; %zu mutants equal to a valid proof skipped; %.1f s)\n",
+           k->name, tried, rejected, accepted, crashed, k->n_proofs, k->n_wrong, skipped, now_s() - t0);
+    printf("#   by mutation:");
+    for (int op = 0; op <= N_OPS; op++)
+        if (op_tried[op])
+            printf(" %s %zu;", op == N_OPS ? "wrong statement" : op_names[op], op_tried[op]);
+    printf("\n");
+    if (accepted || crashed)
+        fail_msg("%s: %zu mutated proofs accepted, %zu crashed the verifier", k->name, accepted, crashed);
+    if (!only && tried < k->n_mutants / 2 + k->n_wrong)
+        fail_msg("%s: only %zu of %zu mutants differed from a valid proof", k->name, tried, k->n_mutants);
+}
+
+static void free_type(proof_type *k)
+{
+    for (size_t p = 0; p < k->n_proofs; p++)
+        free(k->proof[p]);
+}
+
+/* ------------------------------------------------------------ WHIR openings */
+
+typedef struct {
+    const zk_whir_commitment *com;
+    zk_whir_claim claims[2];
+    size_t nc;
+} whir_stmt;
+
+static int verify_whir(const void *sp, const uint8_t *proof, size_t len)
+{
+    const whir_stmt *s = sp;
+    zk_transcript t;
+    zk_transcript_init(&t, "zkm-test-mutation-whir");
+    zk_whir_commitment_absorb(&t, s->com);
+    zk_rbuf r;
+    zk_rbuf_init(&r, proof, len);
+    int st = zk_whir_verify(s->com, s->claims, s->nc, &t, &r);
+    if (st == ZK_OK && zk_rbuf_left(&r) != 0) /* trailing bytes are the caller's to refuse */
+        st = ZK_ERR_REJECT;
+    return st;
+}
+
+static void whir_prove(const zk_whir_witness *wit, const whir_stmt *s, zk_wbuf *w)
+{
+    zk_transcript t;
+    zk_transcript_init(&t, "zkm-test-mutation-whir");
+    zk_whir_commitment_absorb(&t, s->com);
+    zk_wbuf_init(w);
+    assert_int_equal(zk_whir_open(wit, s->com, s->claims, s->nc, &t, w), ZK_OK);
+}
+
+static gl_t *random_table(test_rng *r, uint32_t n)
+{
+    gl_t *f = malloc(((size_t)1 << n) * sizeof *f);
+    assert_non_null(f);
+    for (size_t b = 0; b < ((size_t)1 << n); b++)
+        f[b] = test_rng_gl(r);
+    return f;
+}
+
+static void test_whir_openings(void **state)
+{
+    (void)state;
+    test_rng r;
+    test_rng_seed(&r, seed ^ 1);
+    const uint32_t nh = 8, np = 10;
+    zk_whir_params ph, pp;
+    assert_int_equal(zk_whir_params_derive(&ph, nh, 1), ZK_OK);
+    assert_int_equal(zk_whir_params_derive(&pp, np, 0), ZK_OK);
+    if (light) /* no proof-of-work grinding (seconds under valgrind); the verifier trusts com->params */
+        for (uint32_t i = 0; i <= ZK_WHIR_MAX_ROUNDS; i++)
+            ph.pow_bits[i] = ph.fold_pow_bits[i] = pp.pow_bits[i] = pp.fold_pow_bits[i] = 0;
+    gl_t *fh = random_table(&r, nh), *fp = random_table(&r, np), *gp = random_table(&r, np);
+    zk_whir_commitment ch, cp, cg;
+    zk_whir_witness wh, wp, wg;
+    assert_int_equal(zk_whir_commit(&ph, fh, NULL, &ch, &wh), ZK_OK);
+    assert_int_equal(zk_whir_commit(&pp, fp, NULL, &cp, &wp), ZK_OK);
+    assert_int_equal(zk_whir_commit(&pp, gp, NULL, &cg, &wg), ZK_OK);
+    gl3_t zh[8], zp[10], zh2[8], *wts = malloc(((size_t)1 << np) * sizeof *wts);
+    assert_non_null(wts);
+    for (uint32_t i = 0; i < nh; i++)
+        zh[i] = zh2[i] = test_rng_gl3(&r);
+    zh2[3] = gl3_add(zh2[3], gl3_one());
+    for (uint32_t i = 0; i < np; i++)
+        zp[i] = test_rng_gl3(&r);
+    gl3_t lin = gl3_zero();
+    for (size_t b = 0; b < ((size_t)1 << np); b++) {
+        wts[b] = test_rng_gl3(&r);
+        lin = gl3_add(lin, gl3_mul_gl(wts[b], fp[b]));
+    }
+    /* statements: hiding point claim; plain point + linear claims; wrong ones */
+    whir_stmt s[6];
+    memset(s, 0, sizeof s);
+    s[0].com = &ch;
+    s[0].nc = 1;
+    s[0].claims[0] = (zk_whir_claim){ZK_CLAIM_POINT, zh, NULL, zk_mle_eval_gl(fh, nh, zh)};
+    s[1].com = &cp;
+    s[1].nc = 2;
+    s[1].claims[0] = (zk_whir_claim){ZK_CLAIM_POINT, zp, NULL, zk_mle_eval_gl(fp, np, zp)};
+    s[1].claims[1] = (zk_whir_claim){ZK_CLAIM_LINEAR, NULL, wts, lin};
+    s[2] = s[0]; /* wrong value */
+    s[2].claims[0].value = gl3_add(s[2].claims[0].value, gl3_one());
+    s[3] = s[0]; /* other point, same value */
+    s[3].claims[0].point = zh2;
+    s[4] = s[1]; /* other commitment (same parameters) */
+    s[4].com = &cg;
+    s[5] = s[1]; /* claims in the other order */
+    s[5].claims[0] = s[1].claims[1];
+    s[5].claims[1] = s[1].claims[0];
+
+    proof_type k;
+    memset(&k, 0, sizeof k);
+    k.name = "whir-opening";
+    k.verify = verify_whir;
+    k.n_mutants = N_WHIR;
+    static const char *const names[6] = {"its statement (hiding, n=8)", "its statement (plain, n=10)",
+                                         "a wrong value", "another point", "another commitment",
+                                         "reordered claims"};
+    for (int i = 0; i < 6; i++)
+        add_stmt(&k, &s[i], names[i]);
+    zk_wbuf w;
+    whir_prove(&wh, &s[0], &w);
+    add_proof(&k, &w, 0);
+    whir_prove(&wh, &s[0], &w); /* a second hiding opening: fresh mask, different bytes */
+    add_proof(&k, &w, 0);
+    whir_prove(&wp, &s[1], &w);
+    add_proof(&k, &w, 1);
+    assert_true(k.plen[0] != k.plen[1] || memcmp(k.proof[0], k.proof[1], k.plen[0]) != 0);
+    for (size_t p = 0; p < 2; p++)
+        for (size_t j = 2; j <= 3; j++) {
+            k.wrong_proof[k.n_wrong] = p;
+            k.wrong_stmt[k.n_wrong++] = j;
+        }
+    for (size_t j = 4; j <= 5; j++) {
+        k.wrong_proof[k.n_wrong] = 2;
+        k.wrong_stmt[k.n_wrong++] = j;
+    }
+    k.wrong_proof[k.n_wrong] = 2; /* the plain proof against the hiding statement */
+    k.wrong_stmt[k.n_wrong++] = 0;
+    run_campaign(&k);
+    free_type(&k);
+    zk_whir_witness_free(&wh);
+    zk_whir_witness_free(&wp);
+    zk_whir_witness_free(&wg);
+    free(fh);
+    free(fp);
+    free(gp);
+    free(wts);
+}
+
+/* ------------------------------------------------------------ dataset proofs */
+
+typedef struct {
+    zk_dataset_private priv;
+    zk_dataset_commitment fake; /* priv's commitment with the WHIR commitment of other data */
+    zk_whir_witness fake_wit;
+} dataset_fixture;
+
+static dataset_fixture *dsf;
+
+static void make_dataset_fixture(void)
+{
+    if (dsf)
+        return;
+    test_rng r;
+    test_rng_seed(&r, seed ^ 2);
+    dsf = calloc(1, sizeof *dsf);
+    assert_non_null(dsf);
+    char csv[4096];
+    size_t n = (size_t)snprintf(csv, sizeof csv, "age,income,score\n");
+    for (int i = 0; i < 20; i++)
+        n += (size_t)snprintf(csv + n, sizeof csv - n, "%d,%lld,%d.%02d\n", 18 + (int)(test_rng_u64(&r) % 60),
+                              (long long)(test_rng_u64(&r) % 200000), (int)(test_rng_u64(&r) % 10) - 5,
+                              (int)(test_rng_u64(&r) % 100));
+    zk_dataset ds;
+    assert_int_equal(zk_dataset_parse_csv(&ds, "mutation.csv", csv, n, 4), ZK_OK);
+    if (zk_dataset_commit(&dsf->priv, &ds, 0) != ZK_OK)
+        fail_msg("%s", zk_last_error());
+    zk_dataset_free(&ds);
+    /* The same public description, another committed table. */
+    const zk_dataset_commitment *c = &dsf->priv.com;
+    dsf->fake = *c;
+    dsf->fake.meta.col_names = calloc(c->meta.n_cols, sizeof(char *));
+    assert_non_null(dsf->fake.meta.col_names);
+    for (uint32_t j = 0; j < c->meta.n_cols; j++)
+        dsf->fake.meta.col_names[j] = strdup(c->meta.col_names[j]);
+    dsf->fake.range_proof = malloc(c->range_proof_len);
+    assert_non_null(dsf->fake.range_proof);
+    memcpy(dsf->fake.range_proof, c->range_proof, c->range_proof_len);
+    gl_t *other = random_table(&r, c->whir.params.n_vars);
+    assert_int_equal(zk_whir_commit(&c->whir.params, other, NULL, &dsf->fake.whir, &dsf->fake_wit), ZK_OK);
+    free(other);
+}
+
+static int teardown_all(void **state)
+{
+    (void)state;
+    if (dsf) {
+        zk_dataset_private_free(&dsf->priv);
+        zk_dataset_commitment_free(&dsf->fake);
+        zk_whir_witness_free(&dsf->fake_wit);
+        free(dsf);
+        dsf = NULL;
+    }
+    return 0;
+}
+
+typedef struct {
+    const zk_dataset_commitment *com;
+    zk_stats st;
+} stats_stmt;
+
+static int verify_stats(const void *sp, const uint8_t *proof, size_t len)
+{
+    const stats_stmt *s = sp;
+    return zk_stats_verify(s->com, &s->st, proof, len, NULL);
+}
+
+static void stats_copy(zk_stats *dst, const zk_stats *src)
+{
+    *dst = *src;
+    dst->sum = malloc(src->n_cols * sizeof *dst->sum);
+    dst->sum_squares = malloc(src->n_cols * sizeof *dst->sum_squares);
+    assert_true(dst->sum && dst->sum_squares);
+    memcpy(dst->sum, src->sum, src->n_cols * sizeof *dst->sum);
+    memcpy(dst->sum_squares, src->sum_squares, src->n_cols * sizeof *dst->sum_squares);
+}
+
+static void test_stats_proofs(void **state)
+{
+    (void)state;
+    if (light)
+        skip();
+    double t0 = now_s();
+    make_dataset_fixture();
+    printf("# dataset fixture (commitment + range proof): %.1f s\n", now_s() - t0);
+    stats_stmt s[6];
+    assert_int_equal(zk_stats_compute(&s[0].st, &dsf->priv), ZK_OK);
+    s[0].com = &dsf->priv.com;
+    for (int i = 1; i < 6; i++) {
+        stats_copy(&s[i].st, &s[0].st);
+        s[i].com = &dsf->priv.com;
+    }
+    s[1].com = &dsf->fake;   /* swapped commitment */
+    s[2].st.sum[0] += 1;     /* one sum off by one */
+    s[3].st.sum_squares[2] -= 1;
+    s[4].st.sum[0] = s[0].st.sum[1]; /* columns 0 and 1 exchanged */
+    s[4].st.sum[1] = s[0].st.sum[0];
+    s[4].st.sum_squares[0] = s[0].st.sum_squares[1];
+    s[4].st.sum_squares[1] = s[0].st.sum_squares[0];
+    s[5].st.sum[1] = -s[0].st.sum[1]; /* a sign flipped */
+
+    proof_type k;
+    memset(&k, 0, sizeof k);
+    k.name = "stats";
+    k.verify = verify_stats;
+    k.has_sections = 1;
+    k.n_mutants = N_STATS;
+    static const char *const names[6] = {"its statement", "a swapped commitment", "sum + 1",
+                                         "sum of squares - 1", "columns exchanged", "a negated sum"};
+    for (int i = 0; i < 6; i++)
+        add_stmt(&k, &s[i], names[i]);
+    zk_wbuf w;
+    for (int i = 0; i < 2; i++) {
+        zk_wbuf_init(&w);
+        if (zk_stats_prove(&dsf->priv, &s[0].st, &w) != ZK_OK)
+            fail_msg("%s", zk_last_error());
+        add_proof(&k, &w, 0);
+    }
+    for (size_t j = 1; j < 6; j++)
+        add_wrong_for_all(&k, j);
+    run_campaign(&k);
+    free_type(&k);
+    for (int i = 0; i < 6; i++)
+        zk_stats_free(&s[i].st);
+}
+
+typedef struct {
+    const zk_dataset_commitment *com;
+    unsigned bits;
+} range_stmt;
+
+static int verify_range(const void *sp, const uint8_t *proof, size_t len)
+{
+    const range_stmt *s = sp;
+    return zk_range_verify(s->com, s->bits, proof, len);
+}
+
+static void test_range_proofs(void **state)
+{
+    (void)state;
+    if (light)
+        skip();
+    make_dataset_fixture();
+    const zk_dataset_commitment *c = &dsf->priv.com;
+    unsigned b = c->range_bits;
+    assert_true(b > 1 && b < 32);
+    range_stmt s[4] = {{c, b}, {&dsf->fake, b}, {c, b - 1}, {c, b + 1}};
+    proof_type k;
+    memset(&k, 0, sizeof k);
+    k.name = "range";
+    k.verify = verify_range;
+    k.has_sections = 1;
+    k.n_mutants = N_RANGE;
+    static const char *const names[4] = {"its statement", "a swapped commitment", "a range one bit narrower",
+                                         "a range one bit wider"};
+    for (int i = 0; i < 4; i++)
+        add_stmt(&k, &s[i], names[i]);
+    zk_wbuf w;
+    zk_wbuf_init(&w);
+    zk_wbuf_put(&w, c->range_proof, c->range_proof_len); /* the proof embedded in the .com */
+    add_proof(&k, &w, 0);
+    if (!SLOW_BUILD) { /* a second range proof (a few seconds) for splices and foreign sections */
+        if (zk_range_prove(&dsf->priv, b, &w) != ZK_OK)
+            fail_msg("%s", zk_last_error());
+        add_proof(&k, &w, 0);
+    }
+    for (size_t j = 1; j < 4; j++)
+        add_wrong_for_all(&k, j);
+    run_campaign(&k);
+    free_type(&k);
+}
+
+/* ------------------------------------------------------------ R1CS */
+
+typedef struct {
+    const zk_r1cs *c;
+    const gl_t *pub;
+    size_t n_pub;
+} r1cs_stmt;
+
+static int verify_r1cs(const void *sp, const uint8_t *proof, size_t len)
+{
+    const r1cs_stmt *s = sp;
+    return zk_r1cs_verify(s->c, s->pub, s->n_pub, proof, len, NULL);
+}
+
+static void fixture_path(char *buf, size_t cap, const char *name)
+{
+    const char *root = getenv("ZKM_ROOT");
+    snprintf(buf, cap, "%s/tests/fixtures/r1cs/%s", root && root[0] ? root : ".", name);
+}
+
+static void test_r1cs_proofs(void **state)
+{
+    (void)state;
+    if (light)
+        skip();
+    char path[4096];
+    zk_r1cs c, c2;
+    gl_t *wit, *wit2;
+    uint32_t nw, nw2;
+    fixture_path(path, sizeof path, "mul_chain.r1cs");
+    if (zk_r1cs_load(&c, path) != ZK_OK)
+        fail_msg("%s (run from the repository root or set ZKM_ROOT)", zk_last_error());
+    fixture_path(path, sizeof path, "mul_chain.wtns");
+    assert_int_equal(zk_wtns_load(&wit, &nw, path), ZK_OK);
+    fixture_path(path, sizeof path, "matvec.r1cs");
+    assert_int_equal(zk_r1cs_load(&c2, path), ZK_OK);
+    fixture_path(path, sizeof path, "matvec.wtns");
+    assert_int_equal(zk_wtns_load(&wit2, &nw2, path), ZK_OK);
+    uint32_t np = zk_r1cs_n_public(&c), np2 = zk_r1cs_n_public(&c2);
+    assert_true(np >= 2);
+    gl_t pub[4][64];
+    assert_true(np <= 64 && np2 <= 64);
+    for (int i = 0; i < 3; i++)
+        memcpy(pub[i], wit + 1, np * sizeof *wit);
+    memcpy(pub[3], wit2 + 1, np2 * sizeof *wit2);
+    pub[1][0] = gl_add(pub[1][0], 1);
+    pub[2][0] = pub[0][1]; /* two public signals exchanged */
+    pub[2][1] = pub[0][0];
+    r1cs_stmt s[5] = {{&c, pub[0], np}, {&c, pub[1], np}, {&c, pub[2], np}, {&c2, pub[3], np2},
+                      {&c, pub[0], np - 1}};
+    proof_type k;
+    memset(&k, 0, sizeof k);
+    k.name = "r1cs";
+    k.verify = verify_r1cs;
+    k.has_sections = 1;
+    k.n_mutants = N_R1CS;
+    static const char *const names[5] = {"its statement", "public signal 0 + 1", "public signals exchanged",
+                                         "another circuit", "one public value missing"};
+    for (int i = 0; i < 5; i++)
+        add_stmt(&k, &s[i], names[i]);
+    zk_wbuf w;
+    for (int i = 0; i < 2; i++) {
+        zk_wbuf_init(&w);
+        if (zk_r1cs_prove(&c, wit, nw, NULL, &w) != ZK_OK)
+            fail_msg("%s", zk_last_error());
+        add_proof(&k, &w, 0);
+    }
+    if (pub[0][0] != pub[0][1]) {
+        add_wrong_for_all(&k, 2);
+    }
+    add_wrong_for_all(&k, 1);
+    add_wrong_for_all(&k, 3);
+    add_wrong_for_all(&k, 4);
+    run_campaign(&k);
+    free_type(&k);
+    free(wit);
+    free(wit2);
+    zk_r1cs_free(&c);
+    zk_r1cs_free(&c2);
+}
+
+/* ------------------------------------------------------------ determinism */
+
+/* A pinned replacement for the OS CSPRNG behind zk_random_bytes (status.h):
+ * SHA-256(key || counter) blocks. Tests only: never use for real proofs. */
+static uint8_t pin_key[32];
+static uint64_t pin_ctr;
+
+static int pinned_bytes(unsigned char *buf, int num)
+{
+    while (num > 0) {
+        uint8_t in[40], blk[32];
+        memcpy(in, pin_key, 32);
+        for (int i = 0; i < 8; i++)
+            in[32 + i] = (uint8_t)(pin_ctr >> (8 * i));
+        pin_ctr++;
+        zk_sha256(blk, in, sizeof in);
+        int n = num < 32 ? num : 32;
+        memcpy(buf, blk, (size_t)n);
+        buf += n;
+        num -= n;
+    }
+    return 1;
+}
+
+static int pinned_status(void) { return 1; }
+
+static RAND_METHOD pinned_method = {NULL, pinned_bytes, NULL, NULL, pinned_bytes, pinned_status};
+
+static void pin_randomness(uint64_t s)
+{
+    memset(pin_key, 0, sizeof pin_key);
+    for (int i = 0; i < 8; i++)
+        pin_key[i] = (uint8_t)(s >> (8 * i));
+    pin_ctr = 0;
+    assert_int_equal(RAND_set_rand_method(&pinned_method), 1);
+}
+
+static void unpin_randomness(void) { assert_int_equal(RAND_set_rand_method(NULL), 1); }
+
+typedef void (*prove_fn)(zk_wbuf *out);
+
+/* Prove under pinned randomness with seeds a, a, b: the first two must be
+ * byte-identical, the third must differ. */
+static void check_pinned(const char *what, prove_fn prove)
+{
+    zk_wbuf w[3];
+    uint64_t seeds[3] = {seed, seed, seed + 1};
+    double t0 = now_s();
+    for (int i = 0; i < 3; i++) {
+        zk_wbuf_init(&w[i]);
+        pin_randomness(seeds[i]);
+        prove(&w[i]);
+        unpin_randomness();
+        assert_false(w[i].oom);
+    }
+    int same = w[0].len == w[1].len && memcmp(w[0].data, w[1].data, w[0].len) == 0;
+    int differ = w[0].len != w[2].len || memcmp(w[0].data, w[2].data, w[0].len) != 0;
+    printf("# determinism: %-34s %7zu bytes: same seed identical: %s, other seed differs: %s (%.1f s)\n", what,
+           w[0].len, same ? "yes" : "NO", differ ? "yes" : "NO", now_s() - t0);
+    if (!same || !differ)
+        fail_msg("%s: pinned randomness does not determine the proof", what);
+    for (int i = 0; i < 3; i++)
+        zk_wbuf_free(&w[i]);
+}
+
+static void prove_whir_hiding(zk_wbuf *out)
+{
+    test_rng r;
+    test_rng_seed(&r, seed ^ 3);
+    zk_whir_params p;
+    assert_int_equal(zk_whir_params_derive(&p, 6, 1), ZK_OK);
+    gl_t *f = random_table(&r, 6);
+    gl3_t z[6];
+    for (int i = 0; i < 6; i++)
+        z[i] = test_rng_gl3(&r);
+    zk_whir_commitment com;
+    zk_whir_witness wit;
+    assert_int_equal(zk_whir_commit(&p, f, NULL, &com, &wit), ZK_OK); /* seed drawn from the RNG */
+    whir_stmt s = {&com, {{ZK_CLAIM_POINT, z, NULL, zk_mle_eval_gl(f, 6, z)}}, 1};
+    zk_whir_commitment_write(out, &com);
+    zk_wbuf w;
+    whir_prove(&wit, &s, &w);
+    zk_wbuf_put(out, w.data, w.len);
+    zk_wbuf_free(&w);
+    zk_whir_witness_free(&wit);
+    free(f);
+}
+
+static void prove_stats(zk_wbuf *out)
+{
+    zk_stats st;
+    assert_int_equal(zk_stats_compute(&st, &dsf->priv), ZK_OK);
+    if (zk_stats_prove(&dsf->priv, &st, out) != ZK_OK)
+        fail_msg("%s", zk_last_error());
+    zk_stats_free(&st);
+}
+
+static void prove_range(zk_wbuf *out)
+{
+    if (zk_range_prove(&dsf->priv, dsf->priv.com.range_bits, out) != ZK_OK)
+        fail_msg("%s", zk_last_error());
+}
+
+static void prove_dataset_commit(zk_wbuf *out)
+{
+    zk_dataset ds;
+    const char csv[] = "a,b\n1,-2\n3,4.5\n-6,7\n";
+    assert_int_equal(zk_dataset_parse_csv(&ds, "pin.csv", csv, sizeof csv - 1, 2), ZK_OK);
+    zk_dataset_private p;
+    if (zk_dataset_commit(&p, &ds, 8) != ZK_OK)
+        fail_msg("%s", zk_last_error());
+    zk_dataset_private_write(out, &p);
+    zk_dataset_private_free(&p);
+    zk_dataset_free(&ds);
+}
+
+static void prove_r1cs(zk_wbuf *out)
+{
+    char path[4096];
+    zk_r1cs c;
+    gl_t *wit;
+    uint32_t nw;
+    fixture_path(path, sizeof path, "mul_chain.r1cs");
+    assert_int_equal(zk_r1cs_load(&c, path), ZK_OK);
+    fixture_path(path, sizeof path, "mul_chain.wtns");
+    assert_int_equal(zk_wtns_load(&wit, &nw, path), ZK_OK);
+    assert_int_equal(zk_r1cs_prove(&c, wit, nw, NULL, out), ZK_OK);
+    free(wit);
+    zk_r1cs_free(&c);
+}
+
+/* With the OS randomness pinned (and one OpenMP thread: parallel loops draw
+ * randomness in chunks whose order follows the thread schedule), every proof
+ * is a deterministic function of its inputs and the seed. Without pinning,
+ * non-hiding WHIR openings are deterministic anyway. */
+static void test_determinism(void **state)
+{
+    (void)state;
+    if (light)
+        skip();
+    int threads = omp_get_max_threads();
+    omp_set_num_threads(1);
+    check_pinned("WHIR hiding commitment + opening", prove_whir_hiding);
+    check_pinned("R1CS proof", prove_r1cs);
+    if (!SLOW_BUILD && !light) {
+        make_dataset_fixture();
+        check_pinned("stats proof", prove_stats);
+        check_pinned("range proof", prove_range);
+        check_pinned("dataset commitment (.zkd)", prove_dataset_commit);
+    }
+    omp_set_num_threads(threads);
+    /* non-hiding opening, no pinning */
+    test_rng r;
+    test_rng_seed(&r, seed ^ 4);
+    zk_whir_params p;
+    assert_int_equal(zk_whir_params_derive(&p, 6, 0), ZK_OK);
+    gl_t *f = random_table(&r, 6);
+    gl3_t z[6];
+    for (int i = 0; i < 6; i++)
+        z[i] = test_rng_gl3(&r);
+    zk_whir_commitment com;
+    zk_whir_witness wit;
+    assert_int_equal(zk_whir_commit(&p, f, NULL, &com, &wit), ZK_OK);
+    whir_stmt s = {&com, {{ZK_CLAIM_POINT, z, NULL, zk_mle_eval_gl(f, 6, z)}}, 1};
+    zk_wbuf a, b;
+    whir_prove(&wit, &s, &a);
+    whir_prove(&wit, &s, &b);
+    assert_int_equal(a.len, b.len);
+    assert_memory_equal(a.data, b.data, a.len);
+    zk_wbuf_free(&a);
+    zk_wbuf_free(&b);
+    zk_whir_witness_free(&wit);
+    free(f);
+}
+
+int main(void)
+{
+    seed = test_seed();
+    light = getenv("ZKM_MUTATION_LIGHT") != NULL;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_whir_openings), cmocka_unit_test(test_stats_proofs),
+        cmocka_unit_test(test_range_proofs),  cmocka_unit_test(test_r1cs_proofs),
+        cmocka_unit_test(test_determinism),
+    };
+    return cmocka_run_group_tests(tests, NULL, teardown_all);
+}
