@@ -6,10 +6,14 @@
  *                                 sanitizer report, and with an error message;
  *   tests/fuzz/corpus/<target>/   the seed corpus: each seed must be accepted
  *                                 (parsed, or a valid proof), except refuse-*.
+ * Inputs named huge-* declare sizes far over the limits (docs/robustness.md,
+ * "Limits"): they must be refused without the process's peak memory growing
+ * by more than 64 MiB (getrusage), i.e. before allocating for the declared size.
  * The harnesses abort on any violated invariant (fuzz_util.h). Paths are
  * relative to the repository root (the working directory of make test), or
  * to $ZKM_ROOT. */
 #include <dirent.h>
+#include <sys/resource.h>
 
 #define ZKM_FUZZ_NO_ENTRY 1
 #include "fuzz/fuzz_util.h"
@@ -54,6 +58,13 @@ static const char *repo_root(void)
 {
     const char *r = getenv("ZKM_ROOT");
     return r && r[0] ? r : ".";
+}
+
+static long peak_rss_kib(void)
+{
+    struct rusage u;
+    assert_int_equal(getrusage(RUSAGE_SELF, &u), 0);
+    return u.ru_maxrss;
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -106,7 +117,11 @@ static long replay_dir(const regress_target *t, const char *dir, const char *acc
             fail_msg("%s", zk_last_error());
         int want = accept_prefix ? strncmp(names[i], accept_prefix, strlen(accept_prefix)) == 0
                                  : strncmp(names[i], "refuse-", 7) != 0;
+        int huge = strncmp(names[i], "huge-", 5) == 0;
+        long rss0 = huge ? peak_rss_kib() : 0;
         int got = t->fn(data, len);
+        if (huge && peak_rss_kib() - rss0 > 64 * 1024)
+            fail_msg("%s: %s raised the peak memory from %ld to %ld KiB", t->name, path, rss0, peak_rss_kib());
         if (got != want)
             fail_msg("%s: %s %s (last message: %s)", t->name, path, got ? "was accepted, expected refused"
                                                                         : "was refused, expected accepted",

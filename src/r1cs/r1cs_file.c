@@ -351,10 +351,12 @@ int zk_r1cs_parse(zk_r1cs *out, const uint8_t *data, size_t len, const char *nam
     if (rc == ZK_OK && (g4 || g5))
         rc = zk_set_error(ZK_ERR_INPUT, "%s: the circuit uses custom gates (PLONK only); R1CS proofs need a "
                                         "circuit without custom templates", f->name);
-    if (rc == ZK_OK)
-        rc = parse_r1cs_constraints(out, f, data);
+    /* The wire map first: its size (8 bytes per wire) is the file's evidence for nWires,
+     * which sizes the constraint reader's per-wire table. */
     if (rc == ZK_OK)
         rc = parse_r1cs_map(out, f, data);
+    if (rc == ZK_OK)
+        rc = parse_r1cs_constraints(out, f, data);
     if (rc == ZK_OK)
         zk_sha256(out->digest.h, data, len);
     free(f);
