@@ -60,11 +60,15 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
 
-# run LOG cmd...: wall seconds, peak KB and CPU seconds (user + system) of one run into LOG
+# run LOG cmd...: wall seconds (date, ns resolution), peak KB and CPU seconds (user +
+# system, 10 ms resolution, from /usr/bin/time) of one run into LOG
 run() {
   local log=$1; shift
-  /usr/bin/time -f "%e %M %U %S" -o "$log.raw" "$@" >"$log.out" 2>"$log.err" || return 1
-  awk '{printf "%s %s %.3f\n", $1, $2, $3 + $4}' "$log.raw" > "$log"
+  local t0 t1
+  t0=$(date +%s%N)
+  /usr/bin/time -f "%M %U %S" -o "$log.raw" "$@" >"$log.out" 2>"$log.err" || return 1
+  t1=$(date +%s%N)
+  awk -v ns=$((t1 - t0)) '{printf "%.3f %s %.3f\n", ns / 1e9, $1, $2 + $3}' "$log.raw" > "$log"
 }
 best() { # best-of-N wall time, the max RSS over the runs, CPU seconds of the best run
   local n=$1; shift; local bt="" bm=0 bc="" t m c
