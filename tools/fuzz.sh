@@ -27,6 +27,8 @@ cd "$root"
 secs=${1:-30}
 shift || true
 CLANG=${CLANG:-clang}
+command -v "$CLANG" >/dev/null ||
+  { echo "fuzz: $CLANG not found (Debian: apt-get install clang libclang-rt-14-dev)"; exit 2; }
 jobs=${FUZZ_JOBS:-$(nproc)}
 per_input_timeout=${FUZZ_TIMEOUT:-60}
 rss=${FUZZ_RSS_MB:-2048}
