@@ -115,6 +115,9 @@ void zk_dataset_private_free(zk_dataset_private *p);
  * is what the range proof binds (the range proof then follows it in the .com). */
 void zk_dataset_commitment_write_core(zk_wbuf *w, const zk_dataset_commitment *c);
 void zk_dataset_commitment_write(zk_wbuf *w, const zk_dataset_commitment *c);
+/* The commitment id: SHA-256 of the full .com encoding (what `data commit`
+ * prints and every proof about the dataset binds). ZK_OK or ZK_ERR_NOMEM. */
+int zk_dataset_commitment_id(uint8_t id[ZK_HASH_BYTES], const zk_dataset_commitment *c) ZK_WARN_UNUSED;
 /* Parse only (no proof verification). */
 int zk_dataset_commitment_read(zk_rbuf *r, zk_dataset_commitment *c) ZK_WARN_UNUSED;
 /* Verify the embedded range proof (ZK_OK / ZK_ERR_REJECT / ZK_ERR_INPUT). */

@@ -85,17 +85,10 @@ static cJSON *stats_to_json(const zk_stats *st, const zk_dataset_meta *m, const 
 
 static int commitment_hex(char hex[65], const zk_dataset_commitment *com)
 {
-    zk_wbuf w;
     uint8_t d[32];
-    zk_wbuf_init(&w);
-    zk_dataset_commitment_write(&w, com);
-    if (w.oom) {
-        zk_wbuf_free(&w);
+    if (zk_dataset_commitment_id(d, com) != ZK_OK)
         return -1;
-    }
-    zk_sha256(d, w.data, w.len);
     zk_digest_hex(hex, d);
-    zk_wbuf_free(&w);
     return 0;
 }
 

@@ -290,6 +290,18 @@ void zk_dataset_commitment_write(zk_wbuf *w, const zk_dataset_commitment *c)
     write_range(w, c);
 }
 
+int zk_dataset_commitment_id(uint8_t id[ZK_HASH_BYTES], const zk_dataset_commitment *c)
+{
+    zk_wbuf w;
+    zk_wbuf_init(&w);
+    zk_dataset_commitment_write(&w, c);
+    int st = w.oom ? zk_set_error(ZK_ERR_NOMEM, "out of memory") : ZK_OK;
+    if (st == ZK_OK)
+        zk_sha256(id, w.data, w.len);
+    zk_wbuf_free(&w);
+    return st;
+}
+
 int zk_dataset_commitment_check(const zk_dataset_commitment *c)
 {
     int st = zk_range_verify(c, c->range_bits, c->range_proof, c->range_proof_len);

@@ -99,15 +99,6 @@ gl3_t zk_prefix_indicator_mle(uint64_t k, const gl3_t *r, size_t n)
     return k >= 1 ? gl3_add(acc, scale) : acc;
 }
 
-static void commitment_id(uint8_t id[ZK_HASH_BYTES], const zk_dataset_commitment *com)
-{
-    zk_wbuf w;
-    zk_wbuf_init(&w);
-    zk_dataset_commitment_write(&w, com);
-    zk_sha256(id, w.data, w.len);
-    zk_wbuf_free(&w);
-}
-
 static void absorb_statement(zk_transcript *t, const zk_stats *st)
 {
     zk_transcript_absorb_u64(t, "stats-cols", st->n_cols);
@@ -215,7 +206,8 @@ int zk_stats_prove(zk_dataset_private *ds, const zk_stats *st, zk_wbuf *proof)
     have_mwit = 1;
 
     uint8_t id[ZK_HASH_BYTES];
-    commitment_id(id, com);
+    if ((rc = zk_dataset_commitment_id(id, com)) != ZK_OK)
+        goto out;
     zk_proof_header_write(proof, ZK_PROOF_STATS);
     size_t s = zk_proof_section_begin(proof, SEC_BINDING);
     zk_wbuf_put(proof, id, sizeof id);
@@ -350,7 +342,8 @@ int zk_stats_verify(const zk_dataset_commitment *com, const zk_stats *st, const 
     if ((rc = zk_proof_section_read(&r, SEC_BINDING, "binding", &sub)) != ZK_OK)
         return rc;
     uint8_t id[ZK_HASH_BYTES], got[ZK_HASH_BYTES];
-    commitment_id(id, com);
+    if ((rc = zk_dataset_commitment_id(id, com)) != ZK_OK)
+        return rc;
     zk_rbuf_get(&sub, got, sizeof got);
     uint32_t ncols = zk_rbuf_u32(&sub);
     if ((rc = zk_proof_section_done(&sub, "binding")) != ZK_OK)
