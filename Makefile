@@ -20,7 +20,7 @@ LDLIBS  = -lcrypto -lcjson -lm
 SANFLAGS = -fsanitize=address,undefined
 LDFLAGS += -fopenmp $(if $(filter 1,$(SAN)),$(SANFLAGS))
 
-LIB_SRC  = $(sort $(wildcard src/field/*.c src/crypto/*.c src/iop/*.c src/pcs/*.c src/r1cs/*.c src/lifecycle/*.c src/util/*.c))
+LIB_SRC  = $(sort $(wildcard src/field/*.c src/crypto/*.c src/iop/*.c src/pcs/*.c src/r1cs/*.c src/circuit/*.c src/ml/*.c src/lifecycle/*.c src/bundle/*.c src/util/*.c))
 CLI_SRC  = $(sort $(wildcard src/cli/*.c))
 TEST_SRC = $(sort $(wildcard tests/test_*.c))
 BENCH_SRC = $(sort $(wildcard bench/bench_*.c))

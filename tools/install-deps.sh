@@ -2,7 +2,8 @@
 # Install the Debian packages zkmlops needs to build and test, if any are missing.
 # Runs apt-get as root (directly, or through sudo when not root).
 set -euo pipefail
-pkgs=(gcc make libc6-dev libssl-dev libcjson-dev libcmocka-dev)
+pkgs=(gcc make libc6-dev libssl-dev libcjson-dev libcmocka-dev protobuf-c-compiler libprotobuf-c-dev
+      libonnx-testdata chromium)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -28,7 +28,12 @@ typedef enum {
     ZK_PROOF_STATS = 1,
     ZK_PROOF_WHIR_OPENING = 2,
     ZK_PROOF_RANGE = 3,
-    ZK_PROOF_R1CS = 4
+    ZK_PROOF_R1CS = 4,
+    ZK_PROOF_PREPROCESS = 5, /* preprocess.h */
+    ZK_PROOF_TRAIN = 6,      /* train.h */
+    ZK_PROOF_EVAL = 7,       /* metrics.h */
+    ZK_PROOF_INFER = 8,      /* infer.h */
+    ZK_PROOF_MONITOR = 9     /* monitor.h */
 } zk_proof_kind;
 
 void zk_proof_header_write(zk_wbuf *w, zk_proof_kind kind);

@@ -10,6 +10,13 @@ int cmd_data(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_params(int argc, char **argv);
 int cmd_r1cs(int argc, char **argv);
+int cmd_model(int argc, char **argv);      /* cmd_model.c: model commit|calibrate|info */
+int cmd_infer(int argc, char **argv);      /* cmd_infer.c: infer prove|verify */
+int cmd_preprocess(int argc, char **argv); /* cmd_preprocess.c */
+int cmd_train(int argc, char **argv);      /* cmd_train.c */
+int cmd_eval(int argc, char **argv);       /* cmd_eval.c */
+int cmd_monitor(int argc, char **argv);    /* cmd_monitor.c */
+int cmd_audit(int argc, char **argv);      /* cmd_audit.c: audit run|verify|report */
 
 /* Print "zkmlops: <msg>" to stderr and return exit code for st. */
 int cli_fail(int st);

@@ -113,6 +113,15 @@ int main(int argc, char **argv)
         return cmd_params(argc - 1, argv + 1);
     if (strcmp(cmd, "r1cs") == 0)
         return cmd_r1cs(argc - 1, argv + 1);
+    static const struct {
+        const char *name;
+        int (*fn)(int, char **);
+    } more[] = {{"model", cmd_model},         {"infer", cmd_infer}, {"preprocess", cmd_preprocess},
+                {"train", cmd_train},         {"eval", cmd_eval},   {"monitor", cmd_monitor},
+                {"audit", cmd_audit}};
+    for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
+        if (strcmp(cmd, more[i].name) == 0)
+            return more[i].fn(argc - 1, argv + 1);
     fprintf(stderr, "zkmlops: unknown command '%s'\n\n", cmd);
     usage(stderr);
     return 2;

@@ -16,6 +16,16 @@ static const char *kind_name(uint32_t k)
         return "dataset range";
     case ZK_PROOF_R1CS:
         return "R1CS (Spartan)";
+    case ZK_PROOF_PREPROCESS:
+        return "preprocessing";
+    case ZK_PROOF_TRAIN:
+        return "training";
+    case ZK_PROOF_EVAL:
+        return "evaluation (offline metrics)";
+    case ZK_PROOF_INFER:
+        return "inference";
+    case ZK_PROOF_MONITOR:
+        return "monitoring window";
     default:
         return "unknown";
     }
