@@ -103,5 +103,14 @@ expect 2 "broken.json: not valid JSON" -- "$zk" stats verify --commitment bc.com
 expect 2 "bc.com: not a zkmlops private dataset file" -- "$zk" stats prove --data bc.com -o x.zkp --output x.json
 [ -e x.zkp ] || [ -e x.json ] && { fail=$((fail+1)); echo "FAIL: partial proof output"; } || pass=$((pass+1))
 
+# run-time limits on declared sizes (limits.h): lowered by option or environment, named in the message
+expect 2 "bc.csv:102: more than 100 data rows \(limit csv_rows\)" -- "$zk" --limit csv_rows=100 data commit bc.csv -o lim.zkd
+expect 2 "over the limit file_bytes = 1024" -- env ZKMLOPS_LIMITS=file_bytes=1k "$zk" data commit bc.csv -o lim.zkd
+expect 2 "limit 'foo': unknown name" -- env ZKMLOPS_LIMITS=foo=1 "$zk" limits
+expect 2 "over the compiled maximum" -- "$zk" --limit csv_rows=2G limits
+expect 2 "proof.* over the limit file_bytes|stats.zkp: file is" -- "$zk" --limit proof_bytes=1000 stats verify --commitment bc.com --output stats.json stats.zkp
+expect 0 '"csv_rows": \{"value": 100,' -- "$zk" --limit csv_rows=100 limits --json
+[ -e lim.zkd ] || [ -e lim.com ] && { fail=$((fail+1)); echo "FAIL: partial commit output"; } || pass=$((pass+1))
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "zkmlops/limits.h"
 #include "zkmlops/r1cs.h"
 
 #define PUBLIC_JSON_MAX ((size_t)256 << 20)
@@ -259,7 +260,7 @@ static int r1cs_verify(int argc, char **argv)
     size_t plen = 0;
     st = load_public(pub_path, &pub, &np);
     if (st == ZK_OK)
-        st = zk_read_file(proof_path, (size_t)1 << 30, &proof, &plen);
+        st = zk_read_file(proof_path, (size_t)zk_limit(ZK_LIMIT_PROOF_BYTES), &proof, &plen);
     zk_spartan_security sec;
     double t1 = cli_now(), t_ver = 0;
     if (st == ZK_OK) {

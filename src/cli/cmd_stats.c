@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "zkmlops/limits.h"
 #include "zkmlops/stats.h"
 
 #define STATS_JSON_MAX ((size_t)64 << 20)
@@ -349,7 +350,7 @@ static int stats_verify(int argc, char **argv)
     if (st == ZK_OK)
         st = load_claimed(json_path, &com, hex, &stats);
     if (st == ZK_OK)
-        st = zk_read_file(proof_path, (size_t)1 << 30, &proof, &plen);
+        st = zk_read_file(proof_path, (size_t)zk_limit(ZK_LIMIT_PROOF_BYTES), &proof, &plen);
     zk_stats_security sec;
     double t0 = cli_now(), t_ver = 0;
     if (st == ZK_OK) {

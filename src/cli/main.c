@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "zkmlops/limits.h"
 #include "zkmlops/status.h"
 
 #define ZKMLOPS_VERSION "0.1.0"
@@ -81,14 +82,63 @@ static void usage(FILE *f)
             "  r1cs prove C.r1cs W.wtns -o P.zkp [--public-out public.json]\n"
             "                                     prove a circom witness (Spartan over WHIR, zero-knowledge)\n"
             "  r1cs verify C.r1cs P.zkp --public public.json\n"
-            "                                     check an R1CS proof (exit 0 valid, 1 rejected)\n\n"
+            "                                     check an R1CS proof (exit 0 valid, 1 rejected)\n"
+            "  limits [--json]                    limits on sizes declared by input files\n\n"
+            "Global option (before the command): --limit NAME=VALUE lowers a limit\n"
+            "(also ZKMLOPS_LIMITS=NAME=VALUE,...).\n\n"
             "Every command accepts --help. Exit codes: 0 success/valid, 1 proof rejected,\n"
             "2 bad usage or bad input.\n");
+}
+
+/* `zkmlops limits [--json]`: the run-time limits on declared sizes (limits.h). */
+static int cmd_limits(int argc, char **argv)
+{
+    int json = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--json") == 0)
+            json = 1;
+        else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            printf("Usage: zkmlops limits [--json]\n\n"
+                   "List the limits on sizes that input files may declare (checked before any\n"
+                   "allocation): name, effective value, compiled maximum. Lower them with\n"
+                   "ZKMLOPS_LIMITS=name=value,... or zkmlops --limit name=value <command>.\n");
+            return 0;
+        } else
+            return cli_usage_error("limits", "unexpected argument '%s'", argv[i]);
+    }
+    if (json)
+        printf("{");
+    for (int id = 0; id < ZK_LIMIT_COUNT_; id++) {
+        if (json)
+            printf("%s\"%s\": {\"value\": %llu, \"max\": %llu}", id ? ", " : "", zk_limit_name((zk_limit_id)id),
+                   (unsigned long long)zk_limit((zk_limit_id)id), (unsigned long long)zk_limit_max((zk_limit_id)id));
+        else
+            printf("%-20s %14llu  (max %llu)  %s\n", zk_limit_name((zk_limit_id)id),
+                   (unsigned long long)zk_limit((zk_limit_id)id), (unsigned long long)zk_limit_max((zk_limit_id)id),
+                   zk_limit_doc((zk_limit_id)id));
+    }
+    if (json)
+        printf("}\n");
+    return 0;
 }
 
 int main(int argc, char **argv)
 {
     t_start = cli_now();
+    if (zk_limits_from_env() != ZK_OK)
+        return cli_fail(ZK_ERR_INPUT);
+    /* Global options before the command: --limit name=value (repeatable). */
+    while (argc >= 2 && (strcmp(argv[1], "--limit") == 0 || strncmp(argv[1], "--limit=", 8) == 0)) {
+        const char *a = argv[1][7] == '=' ? argv[1] + 8 : (argc >= 3 ? argv[2] : NULL);
+        if (!a)
+            return cli_usage_error("--limit", "missing name=value");
+        if (zk_limit_set_str(a) != ZK_OK)
+            return cli_fail(ZK_ERR_INPUT);
+        int used = argv[1][7] == '=' ? 1 : 2;
+        argv[used] = argv[0];
+        argv += used;
+        argc -= used;
+    }
     for (int i = 1; i < argc; i++)
         if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0)
             quiet = 1;
@@ -111,6 +161,8 @@ int main(int argc, char **argv)
         return cmd_stats(argc - 1, argv + 1);
     if (strcmp(cmd, "params") == 0)
         return cmd_params(argc - 1, argv + 1);
+    if (strcmp(cmd, "limits") == 0)
+        return cmd_limits(argc - 1, argv + 1);
     if (strcmp(cmd, "r1cs") == 0)
         return cmd_r1cs(argc - 1, argv + 1);
     static const struct {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "zkmlops/dataset.h"
+#include "zkmlops/limits.h"
 
 #define CSV_MAX_LINE (64u * 1024u)
 #define CSV_MAX_FILE ((size_t)1 << 30)
@@ -216,10 +217,10 @@ int zk_dataset_parse_csv(zk_dataset *ds, const char *path, const char *text, siz
         if (k == ll)
             continue;
         int bad_quote;
-        long nf = split_fields(line, ll, ZK_DATASET_MAX_COLS, starts, lens, &bad_quote);
+        long nf = split_fields(line, ll, (size_t)zk_limit(ZK_LIMIT_CSV_COLS), starts, lens, &bad_quote);
         if (nf < 0) {
-            st = zk_set_error(ZK_ERR_INPUT, "%s:%zu: more than %u columns", path, lineno,
-                              ZK_DATASET_MAX_COLS);
+            st = zk_set_error(ZK_ERR_INPUT, "%s:%zu: more than %llu columns (limit csv_cols)", path, lineno,
+                              (unsigned long long)zk_limit(ZK_LIMIT_CSV_COLS));
             goto done;
         }
         if (bad_quote) {
@@ -253,9 +254,9 @@ int zk_dataset_parse_csv(zk_dataset *ds, const char *path, const char *text, siz
                               path, lineno, n_cols, nf);
             goto done;
         }
-        if (n_rows >= ZK_DATASET_MAX_ROWS) {
-            st = zk_set_error(ZK_ERR_INPUT, "%s:%zu: more than %u data rows", path, lineno,
-                              ZK_DATASET_MAX_ROWS);
+        if (n_rows >= zk_limit(ZK_LIMIT_CSV_ROWS)) {
+            st = zk_set_error(ZK_ERR_INPUT, "%s:%zu: more than %llu data rows (limit csv_rows)", path, lineno,
+                              (unsigned long long)zk_limit(ZK_LIMIT_CSV_ROWS));
             goto done;
         }
         if (n_rows == cap_rows) {

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "zkmlops/dataset.h"
+#include "zkmlops/limits.h"
 #include "zkmlops/range.h"
 
 #define COM_MAGIC "ZKMLCOM"
@@ -210,10 +211,12 @@ static int read_body(zk_rbuf *r, zk_dataset_commitment *c)
     m->scale_bits = zk_rbuf_u32(r);
     if (r->err)
         return zk_set_error(ZK_ERR_INPUT, "truncated dataset description");
-    if (m->n_rows == 0 || m->n_rows > ZK_DATASET_MAX_ROWS)
-        return zk_set_error(ZK_ERR_INPUT, "row count %u outside 1..%u", m->n_rows, ZK_DATASET_MAX_ROWS);
-    if (n_cols == 0 || n_cols > ZK_DATASET_MAX_COLS)
-        return zk_set_error(ZK_ERR_INPUT, "column count %u outside 1..%u", n_cols, ZK_DATASET_MAX_COLS);
+    if (m->n_rows == 0 || m->n_rows > zk_limit(ZK_LIMIT_CSV_ROWS))
+        return zk_set_error(ZK_ERR_INPUT, "row count %u outside 1..%llu (limit csv_rows)", m->n_rows,
+                            (unsigned long long)zk_limit(ZK_LIMIT_CSV_ROWS));
+    if (n_cols == 0 || n_cols > zk_limit(ZK_LIMIT_CSV_COLS))
+        return zk_set_error(ZK_ERR_INPUT, "column count %u outside 1..%llu (limit csv_cols)", n_cols,
+                            (unsigned long long)zk_limit(ZK_LIMIT_CSV_COLS));
     if (m->log_rows != ceil_log2_u64((uint64_t)m->n_rows + ZK_DATASET_MIN_BLIND_ROWS) ||
         m->log_cols != ceil_log2_u64(n_cols))
         return zk_set_error(ZK_ERR_INPUT, "table layout 2^%u x 2^%u does not match %u rows x %u columns",

@@ -5,6 +5,7 @@
  * before anything is allocated.
  */
 #include "zkmlops/r1cs.h"
+#include "zkmlops/limits.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -211,19 +212,20 @@ static int parse_r1cs_header(zk_r1cs *c, const bin_file *f, const uint8_t *data)
     c->n_constraints = rd32(p + 24);
     if (c->n_wires == 0)
         return zk_set_error(ZK_ERR_INPUT, "%s: nWires is 0 (wire 0, the constant 1, must exist)", f->name);
-    if (c->n_wires > ZK_R1CS_MAX_WIRES)
-        return zk_set_error(ZK_ERR_NOMEM, "%s: %u wires, over the limit of %u", f->name, c->n_wires,
-                            ZK_R1CS_MAX_WIRES);
-    if (c->n_constraints > ZK_R1CS_MAX_CONSTRAINTS)
-        return zk_set_error(ZK_ERR_NOMEM, "%s: %u constraints, over the limit of %u", f->name, c->n_constraints,
-                            ZK_R1CS_MAX_CONSTRAINTS);
+    if (c->n_wires > zk_limit(ZK_LIMIT_R1CS_WIRES))
+        return zk_set_error(ZK_ERR_NOMEM, "%s: %u wires, over the limit r1cs_wires = %llu", f->name, c->n_wires,
+                            (unsigned long long)zk_limit(ZK_LIMIT_R1CS_WIRES));
+    if (c->n_constraints > zk_limit(ZK_LIMIT_R1CS_CONSTRAINTS))
+        return zk_set_error(ZK_ERR_NOMEM, "%s: %u constraints, over the limit r1cs_constraints = %llu", f->name,
+                            c->n_constraints, (unsigned long long)zk_limit(ZK_LIMIT_R1CS_CONSTRAINTS));
     uint64_t io = (uint64_t)c->n_pub_out + c->n_pub_in + c->n_prv_in;
     if (io + 1 > c->n_wires)
         return zk_set_error(ZK_ERR_INPUT, "%s: %u outputs + %u public inputs + %u private inputs do not fit in %u wires",
                             f->name, c->n_pub_out, c->n_pub_in, c->n_prv_in, c->n_wires);
-    if ((uint64_t)c->n_pub_out + c->n_pub_in > ZK_R1CS_MAX_PUBLIC)
-        return zk_set_error(ZK_ERR_NOMEM, "%s: %llu public signals, over the limit of %u", f->name,
-                            (unsigned long long)((uint64_t)c->n_pub_out + c->n_pub_in), ZK_R1CS_MAX_PUBLIC);
+    if ((uint64_t)c->n_pub_out + c->n_pub_in > zk_limit(ZK_LIMIT_R1CS_PUBLIC))
+        return zk_set_error(ZK_ERR_NOMEM, "%s: %llu public signals, over the limit r1cs_public = %llu", f->name,
+                            (unsigned long long)((uint64_t)c->n_pub_out + c->n_pub_in),
+                            (unsigned long long)zk_limit(ZK_LIMIT_R1CS_PUBLIC));
     if (c->n_labels < c->n_wires)
         return zk_set_error(ZK_ERR_INPUT, "%s: %llu labels for %u wires (every wire has a label)", f->name,
                             (unsigned long long)c->n_labels, c->n_wires);
@@ -442,9 +444,9 @@ int zk_wtns_parse(gl_t **values, uint32_t *n, const uint8_t *data, size_t len, c
         rc = zk_set_error(ZK_ERR_INPUT, "%s: header section is %zu bytes, expected 16", f->name, h->size);
     if (rc == ZK_OK) {
         cnt = rd32(data + h->off + 12);
-        if (cnt > ZK_R1CS_MAX_WIRES)
-            rc = zk_set_error(ZK_ERR_NOMEM, "%s: %u witness values, over the limit of %u", f->name, cnt,
-                              ZK_R1CS_MAX_WIRES);
+        if (cnt > zk_limit(ZK_LIMIT_R1CS_WIRES))
+            rc = zk_set_error(ZK_ERR_NOMEM, "%s: %u witness values, over the limit r1cs_wires = %llu", f->name, cnt,
+                              (unsigned long long)zk_limit(ZK_LIMIT_R1CS_WIRES));
         else if (d->size != (size_t)cnt * 8)
             rc = zk_set_error(ZK_ERR_INPUT, "%s: witness data is %zu bytes, expected %u values x 8", f->name,
                               d->size, cnt);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "zkmlops/r1cs.h"
+#include "zkmlops/limits.h"
 
 /* Canonical decimal: digits only, no leading zero unless "0", value < p. */
 static int parse_decimal(const char *s, gl_t *out)
@@ -39,9 +40,10 @@ int zk_r1cs_public_parse_json(gl_t **values, size_t *n, const char *text, size_t
         return zk_set_error(ZK_ERR_INPUT, "%s: expected a JSON array of decimal strings (snarkjs public.json)", fn);
     }
     int cnt = cJSON_GetArraySize(root);
-    if ((uint64_t)cnt > ZK_R1CS_MAX_PUBLIC) {
+    if ((uint64_t)cnt > zk_limit(ZK_LIMIT_R1CS_PUBLIC)) {
         cJSON_Delete(root);
-        return zk_set_error(ZK_ERR_NOMEM, "%s: %d values, over the limit of %u", fn, cnt, ZK_R1CS_MAX_PUBLIC);
+        return zk_set_error(ZK_ERR_NOMEM, "%s: %d values, over the limit r1cs_public = %llu", fn, cnt,
+                            (unsigned long long)zk_limit(ZK_LIMIT_R1CS_PUBLIC));
     }
     gl_t *v = malloc((cnt ? (size_t)cnt : 1) * sizeof *v);
     if (!v) {

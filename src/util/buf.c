@@ -1,5 +1,6 @@
 /* Little-endian byte writer and bounds-checked reader; whole-file helpers. */
 #include "zkmlops/buf.h"
+#include "zkmlops/limits.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -209,6 +210,11 @@ int zk_read_file(const char *path, size_t max_bytes, uint8_t **data, size_t *len
         fclose(f);
         return zk_set_error(ZK_ERR_INPUT, "%s: file is %ld bytes, over the limit of %zu", path, sz,
                             max_bytes);
+    }
+    if ((uint64_t)sz > zk_limit(ZK_LIMIT_FILE_BYTES)) {
+        fclose(f);
+        return zk_set_error(ZK_ERR_INPUT, "%s: file is %ld bytes, over the limit file_bytes = %llu", path, sz,
+                            (unsigned long long)zk_limit(ZK_LIMIT_FILE_BYTES));
     }
     uint8_t *buf = malloc((size_t)sz + 1);
     if (!buf) {
