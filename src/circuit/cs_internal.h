@@ -1,0 +1,55 @@
+/*
+ * cs_internal.h — the zk_cs structure and helpers shared by the builder
+ * (cs.c), the gadgets (gadgets.c) and the prover/verifier (prove.c). Not a
+ * public header.
+ *
+ * Storage: the constraints live directly in three growing CSR matrices (one
+ * row per constraint, no per-constraint allocation); terms of one linear
+ * combination are merged per wire (first-occurrence order kept, zero
+ * coefficients dropped) through the per-wire `mark` array, so building a row
+ * is O(terms) whatever the length of the combination.
+ */
+#ifndef ZKMLOPS_CS_INTERNAL_H
+#define ZKMLOPS_CS_INTERNAL_H
+
+#include "zkmlops/circuit.h"
+
+typedef struct {
+    uint64_t *row_ptr; /* rcap + 1 entries */
+    uint32_t *wire;    /* tcap entries */
+    gl_t *coeff;
+    uint64_t tcap;
+} zk_cs_mat;
+
+struct zk_cs {
+    int prover;
+    zk_status st;
+    char err[384];     /* message of the first error */
+    int priv_started;  /* a private wire exists: no more public wires */
+    uint32_t n_wires, n_public, wcap;
+    gl_t *val;         /* wcap values (verifier: public values, private 0) */
+    uint32_t *mark;    /* wcap: merge scratch, 0 = wire not in the current row */
+    uint32_t n_cons, rcap;
+    zk_cs_mat m[3];
+    uint64_t version;  /* bumped on every structural change */
+    /* R1CS view */
+    zk_r1cs view;
+    uint64_t view_version;
+    int view_valid;
+    uint64_t *labels;
+    uint32_t labels_n;
+    /* scratch linear combinations for the gadgets */
+    zk_lc s[4];
+};
+
+/* Record an error once (sticky). Returns st. */
+zk_status zk_cs_fail(zk_cs *cs, zk_status st, const char *fmt, ...) ZK_PRINTF(3, 4);
+/* New private wire without the public/private bookkeeping checks (value
+ * ignored when verifying). Returns 0 on error. */
+uint32_t zk_cs_new_wire(zk_cs *cs, gl_t value);
+/* Test-only hook: overwrite the value of a wire (prover mode). */
+void zk_cs_set_value(zk_cs *cs, uint32_t wire, gl_t value);
+/* Check constraint i against the values: 1 if satisfied. */
+int zk_cs_row_ok(const zk_cs *cs, uint32_t i);
+
+#endif

@@ -1,0 +1,583 @@
+/* Constraint builder and fixed-point gadgets (circuit.h): every gadget
+ * against the zk_fx_* / plain integer reference on random and edge inputs,
+ * out-of-range inputs (ZK_ERR_RANGE in prover mode), a corrupted value of
+ * each wire a gadget creates makes zk_cs_check fail, verifier-mode builds
+ * give the same R1CS digest; proofs (zk_cs_prove / zk_cs_verify) with and
+ * without linked commitments, and their soundness tests. */
+#include <string.h>
+
+#include "circuit/cs_internal.h"
+#include "testutil.h"
+#include "zkmlops/circuit.h"
+#include "zkmlops/mle.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define SLOW 4
+#else
+#define SLOW 1
+#endif
+
+enum {
+    G_RANGE, G_RANGE_S, G_TO_BITS, G_IS_NEG, G_LT, G_IS_ZERO, G_IS_EQ, G_SELECT, G_BOOLEAN, G_RESCALE, G_DIV,
+    G_RELU, G_MAX, G_MIN, G_CLIP, G_SIGMOID, G_SQRT, G_ARGMAX, G_MUL, G_DOT, G_AFFINE, G_COUNT
+};
+static const char *const gname[G_COUNT] = {"range", "range_signed", "to_bits", "is_negative", "less_than",
+                                           "is_zero", "is_equal", "select", "boolean", "rescale", "div_const",
+                                           "relu", "max", "min", "clip", "sigmoid", "sqrt", "argmax", "mul", "dot",
+                                           "affine"};
+
+typedef struct {
+    int g;
+    int64_t in[8];
+    size_t n_in;
+    unsigned bits, p1; /* p1: shift / scale */
+    int64_t d, lo, hi;
+} gcase;
+
+/* Plain reference: expected outputs into out[], count into *n_out; 0 if the
+ * input is out of the gadget's range (expect ZK_ERR_RANGE). */
+static int reference(const gcase *c, int64_t *out, size_t *n_out)
+{
+    const int64_t *x = c->in;
+    int64_t h = c->bits ? (int64_t)1 << (c->bits - 1) : 0;
+    int sig_ok = c->bits && x[0] >= -h && x[0] < h;
+    *n_out = 1;
+    switch (c->g) {
+    case G_RANGE:
+        *n_out = 0;
+        return x[0] >= 0 && x[0] < 2 * h;
+    case G_RANGE_S:
+        *n_out = 0;
+        return sig_ok;
+    case G_TO_BITS:
+        *n_out = c->bits;
+        for (unsigned i = 0; i < c->bits; i++)
+            out[i] = (x[0] >> i) & 1;
+        return x[0] >= 0 && x[0] < 2 * h;
+    case G_IS_NEG:
+        out[0] = x[0] < 0;
+        return sig_ok;
+    case G_LT:
+        out[0] = x[0] < x[1];
+        return x[0] - x[1] >= -h && x[0] - x[1] < h;
+    case G_IS_ZERO:
+        out[0] = x[0] == 0;
+        return 1;
+    case G_IS_EQ:
+        out[0] = x[0] == x[1];
+        return 1;
+    case G_SELECT:
+        out[0] = x[0] ? x[1] : x[2];
+        return 1;
+    case G_BOOLEAN:
+        *n_out = 0;
+        return 1;
+    case G_RESCALE:
+        out[0] = zk_fx_rescale(x[0], c->p1);
+        return sig_ok;
+    case G_DIV:
+        out[0] = zk_fx_div(x[0], c->d);
+        return sig_ok;
+    case G_RELU:
+        out[0] = x[0] > 0 ? x[0] : 0;
+        return sig_ok;
+    case G_MAX:
+    case G_MIN:
+        out[0] = (x[0] > x[1]) == (c->g == G_MAX) ? x[0] : x[1];
+        return x[0] - x[1] >= -h && x[0] - x[1] < h;
+    case G_CLIP:
+        out[0] = zk_fx_clip(x[0], c->lo, c->hi);
+        return sig_ok;
+    case G_SIGMOID:
+        out[0] = zk_fx_sigmoid(x[0], c->p1);
+        return sig_ok;
+    case G_SQRT:
+        if (x[0] < 0 || x[0] >= 2 * h)
+            return 0;
+        out[0] = zk_fx_sqrt(x[0]);
+        return 1;
+    case G_ARGMAX: {
+        size_t best = 0;
+        int fits = 1;
+        for (size_t i = 1; i < c->n_in; i++)
+            if (x[i] > x[best])
+                best = i;
+        int64_t m = x[0]; /* the gadget compares the running maximum with x[i] */
+        for (size_t i = 1; i < c->n_in; i++) {
+            if (m - x[i] < -h || m - x[i] >= h)
+                fits = 0;
+            if (x[i] > m)
+                m = x[i];
+        }
+        out[0] = (int64_t)best;
+        for (size_t i = 0; i < c->n_in; i++)
+            out[1 + i] = i == best;
+        *n_out = 1 + c->n_in;
+        return fits;
+    }
+    case G_MUL:
+        out[0] = x[0] * x[1];
+        return 1;
+    case G_DOT:
+        out[0] = x[0] * x[1] + x[2] * x[3] + x[4] * x[5];
+        return 1;
+    case G_AFFINE:
+        out[0] = 3 * x[0] - 7 * x[1] + 11;
+        return 1;
+    }
+    return 0;
+}
+
+/* Build the gadget on private inputs; outputs into ow[]. */
+static void build(zk_cs *cs, const gcase *c, uint32_t *ow)
+{
+    uint32_t in[8];
+    for (size_t i = 0; i < c->n_in; i++)
+        in[i] = zk_cs_private_i64(cs, c->in[i]);
+    static const int64_t aff[2] = {3, -7};
+    switch (c->g) {
+    case G_RANGE: zk_cs_range(cs, in[0], c->bits); break;
+    case G_RANGE_S: zk_cs_range_signed(cs, in[0], c->bits); break;
+    case G_TO_BITS: zk_cs_to_bits(cs, in[0], c->bits, ow); break;
+    case G_IS_NEG: ow[0] = zk_cs_is_negative(cs, in[0], c->bits); break;
+    case G_LT: ow[0] = zk_cs_less_than(cs, in[0], in[1], c->bits); break;
+    case G_IS_ZERO: ow[0] = zk_cs_is_zero(cs, in[0]); break;
+    case G_IS_EQ: ow[0] = zk_cs_is_equal(cs, in[0], in[1]); break;
+    case G_SELECT:
+        zk_cs_boolean(cs, in[0]);
+        ow[0] = zk_cs_select(cs, in[0], in[1], in[2]);
+        break;
+    case G_BOOLEAN: zk_cs_boolean(cs, in[0]); break;
+    case G_RESCALE: ow[0] = zk_cs_rescale(cs, in[0], c->p1, c->bits); break;
+    case G_DIV: ow[0] = zk_cs_div_const(cs, in[0], c->d, c->bits); break;
+    case G_RELU: ow[0] = zk_cs_relu(cs, in[0], c->bits); break;
+    case G_MAX: ow[0] = zk_cs_max(cs, in[0], in[1], c->bits); break;
+    case G_MIN: ow[0] = zk_cs_min(cs, in[0], in[1], c->bits); break;
+    case G_CLIP: ow[0] = zk_cs_clip(cs, in[0], c->lo, c->hi, c->bits); break;
+    case G_SIGMOID: ow[0] = zk_cs_sigmoid(cs, in[0], c->p1, c->bits); break;
+    case G_SQRT: ow[0] = zk_cs_sqrt(cs, in[0], c->bits); break;
+    case G_ARGMAX: ow[0] = zk_cs_argmax(cs, in, c->n_in, c->bits, ow + 1); break;
+    case G_MUL: ow[0] = zk_cs_mul(cs, in[0], in[1]); break;
+    case G_DOT: {
+        uint32_t a[3] = {in[0], in[2], in[4]}, b[3] = {in[1], in[3], in[5]};
+        ow[0] = zk_cs_dot(cs, a, b, 3);
+        break;
+    }
+    case G_AFFINE: ow[0] = zk_cs_affine(cs, in, aff, 2, 11); break;
+    }
+}
+
+static int gadget_fixed_cost(const gcase *c, uint32_t *cost)
+{
+    unsigned b = c->bits;
+    switch (c->g) {
+    case G_RANGE: case G_RANGE_S: case G_TO_BITS: case G_IS_NEG: case G_LT: *cost = b + 1; return 1;
+    case G_IS_ZERO: case G_IS_EQ: *cost = 2; return 1;
+    case G_SELECT: *cost = 2; return 1; /* boolean + select */
+    case G_RESCALE: *cost = b + 3; return 1;
+    case G_RELU: case G_MAX: case G_MIN: *cost = b + 2; return 1;
+    case G_SQRT: *cost = 3 * ((b + 1) / 2) + 6; return 1;
+    case G_MUL: *cost = 1; return 1;
+    case G_DOT: *cost = 3; return 1;
+    case G_AFFINE: *cost = 1; return 1;
+    }
+    return 0;
+}
+
+/* Run one case: value check against the reference, zk_cs_check, corruption
+ * of every wire the gadget created, verifier-mode digest. */
+static void run_case(const gcase *c)
+{
+    int64_t expect[72];
+    size_t n_out;
+    int fits = reference(c, expect, &n_out);
+    zk_cs *cs = zk_cs_new(1);
+    assert_non_null(cs);
+    uint32_t ow[72];
+    memset(ow, 0, sizeof ow);
+    size_t n_inputs = c->n_in;
+    uint32_t w0 = zk_cs_n_wires(cs) + (uint32_t)n_inputs, c0 = 0;
+    build(cs, c, ow);
+    if (!fits) {
+        if (zk_cs_status(cs) != ZK_ERR_RANGE)
+            fail_msg("%s: out-of-range input %lld (bits %u) gave status %d, want ZK_ERR_RANGE", gname[c->g],
+                     (long long)c->in[0], c->bits, zk_cs_status(cs));
+        assert_non_null(strstr(zk_last_error(), gname[c->g]));
+        zk_cs_free(cs);
+        return;
+    }
+    if (zk_cs_status(cs) != ZK_OK)
+        fail_msg("%s: status %d: %s", gname[c->g], zk_cs_status(cs), zk_last_error());
+    for (size_t i = 0; i < n_out; i++)
+        if (zk_cs_value_i64(cs, ow[i]) != expect[i])
+            fail_msg("%s(x=%lld, y=%lld, bits %u, p %u, d %lld): output %zu = %lld, reference %lld", gname[c->g],
+                     (long long)c->in[0], (long long)c->in[1], c->bits, c->p1, (long long)c->d, i,
+                     (long long)zk_cs_value_i64(cs, ow[i]), (long long)expect[i]);
+    if (zk_cs_check(cs) != ZK_OK)
+        fail_msg("%s: %s", gname[c->g], zk_last_error());
+    uint32_t cost;
+    if (gadget_fixed_cost(c, &cost) && zk_cs_n_constraints(cs) - c0 != cost)
+        fail_msg("%s: %u constraints, documented %u", gname[c->g], zk_cs_n_constraints(cs), cost);
+    /* corrupt every wire the gadget created (and the inputs for gadgets
+     * whose constraints pin them): the check must fail, except for the
+     * inverse wire of is_zero on a zero input (it is free by design). */
+    uint32_t w1 = zk_cs_n_wires(cs), free_wires = 0, allowed = 0;
+    if (c->g == G_IS_ZERO && c->in[0] == 0)
+        allowed = 1;
+    if (c->g == G_IS_EQ && c->in[0] == c->in[1])
+        allowed = 1;
+    if (c->g == G_ARGMAX)
+        allowed = 1; /* the onehot is_equal that hits the index */
+    for (uint32_t w = w0; w < w1; w++) {
+        gl_t v = zk_cs_value(cs, w);
+        zk_cs_set_value(cs, w, gl_add(v, 1));
+        if (zk_cs_check(cs) == ZK_OK)
+            free_wires++;
+        zk_cs_set_value(cs, w, v);
+    }
+    if (free_wires > allowed)
+        fail_msg("%s: %u of %u gadget wires can be changed without breaking a constraint", gname[c->g], free_wires,
+                 w1 - w0);
+    /* the verifier builds the same structure */
+    const zk_r1cs *r = zk_cs_r1cs(cs);
+    assert_non_null(r);
+    zk_digest d1 = r->digest;
+    zk_cs *vs = zk_cs_new(0);
+    build(vs, c, ow);
+    assert_int_equal(zk_cs_status(vs), ZK_OK);
+    const zk_r1cs *rv = zk_cs_r1cs(vs);
+    assert_non_null(rv);
+    assert_memory_equal(d1.h, rv->digest.h, 32);
+    assert_int_equal(rv->n_constraints, r->n_constraints);
+    zk_cs_free(vs);
+    zk_cs_free(cs);
+}
+
+static int64_t rnd_signed(test_rng *r, unsigned bits)
+{
+    uint64_t v = test_rng_u64(r);
+    int64_t h = (int64_t)1 << (bits - 1);
+    switch (v & 7) {
+    case 0: return -h;
+    case 1: return h - 1;
+    case 2: return 0;
+    case 3: return bits >= 3 ? (int64_t)((v >> 8) % 5) - 2 : 0;
+    default: return (int64_t)((v >> 3) % (2 * (uint64_t)h)) - h;
+    }
+}
+
+static void test_gadgets_random(void **state)
+{
+    (void)state;
+    test_rng r;
+    test_rng_seed(&r, test_seed());
+    static const unsigned widths[] = {1, 2, 3, 8, 16, 24, 33, 40, 61, 62};
+    for (int g = 0; g < G_COUNT; g++) {
+        int iters = 60 / SLOW;
+        for (int it = 0; it < iters; it++) {
+            gcase c;
+            memset(&c, 0, sizeof c);
+            c.g = g;
+            c.bits = widths[test_rng_u64(&r) % 10];
+            c.n_in = 1;
+            switch (g) {
+            case G_RANGE:
+            case G_TO_BITS:
+            case G_SQRT:
+                if (g == G_SQRT && c.bits > 60)
+                    c.bits = 60;
+                c.in[0] = rnd_signed(&r, c.bits) + ((int64_t)1 << (c.bits - 1));
+                break;
+            case G_LT: case G_MAX: case G_MIN:
+                c.n_in = 2;
+                if (c.bits > 60)
+                    c.bits = 60;
+                c.in[0] = rnd_signed(&r, c.bits - 1);
+                c.in[1] = it % 3 == 0 ? c.in[0] : rnd_signed(&r, c.bits - 1 ? c.bits - 1 : 1);
+                if (c.bits == 1)
+                    c.in[0] = c.in[1] = 0;
+                break;
+            case G_IS_ZERO:
+                c.in[0] = it % 3 == 0 ? 0 : rnd_signed(&r, 62);
+                break;
+            case G_IS_EQ:
+                c.n_in = 2;
+                c.in[0] = rnd_signed(&r, 62);
+                c.in[1] = it % 2 ? c.in[0] : rnd_signed(&r, 62);
+                break;
+            case G_SELECT:
+                c.n_in = 3;
+                c.in[0] = it & 1;
+                c.in[1] = rnd_signed(&r, 62);
+                c.in[2] = rnd_signed(&r, 62);
+                break;
+            case G_BOOLEAN:
+                c.in[0] = it & 1;
+                break;
+            case G_RESCALE:
+                if (c.bits < 2)
+                    c.bits = 2;
+                c.p1 = 1 + (unsigned)(test_rng_u64(&r) % c.bits);
+                c.in[0] = rnd_signed(&r, c.bits);
+                break;
+            case G_DIV: {
+                static const int64_t ds[] = {1, 2, 3, 7, 10, 16, 255, 1000003, ((int64_t)1 << 40) + 5};
+                c.d = ds[test_rng_u64(&r) % 9];
+                c.in[0] = rnd_signed(&r, c.bits);
+                break;
+            }
+            case G_CLIP:
+                if (c.bits > 60)
+                    c.bits = 60;
+                c.in[0] = rnd_signed(&r, c.bits);
+                c.lo = rnd_signed(&r, c.bits);
+                c.hi = rnd_signed(&r, c.bits);
+                if (it % 5 == 0)
+                    c.lo = -((int64_t)1 << 50), c.hi = (int64_t)1 << 50;
+                if (c.lo > c.hi) {
+                    int64_t t = c.lo;
+                    c.lo = c.hi;
+                    c.hi = t;
+                }
+                break;
+            case G_SIGMOID:
+                c.p1 = 5 + (unsigned)(test_rng_u64(&r) % 12);
+                c.bits = c.p1 + 4 + (unsigned)(test_rng_u64(&r) % 20);
+                c.in[0] = rnd_signed(&r, c.bits);
+                if (it % 4 == 0) { /* near the breakpoints */
+                    static const int64_t bp[] = {0, 8, 19, 40};
+                    c.in[0] = (bp[it / 4 % 4] << (c.p1 - 3)) + (int64_t)(test_rng_u64(&r) % 5) - 2;
+                    if (it & 1)
+                        c.in[0] = -c.in[0];
+                }
+                break;
+            case G_ARGMAX:
+                c.n_in = 1 + (size_t)(test_rng_u64(&r) % 6);
+                if (c.bits > 60)
+                    c.bits = 60;
+                if (c.bits < 3)
+                    c.bits = 3;
+                for (size_t i = 0; i < c.n_in; i++)
+                    c.in[i] = i && it % 3 == 0 ? c.in[0] : rnd_signed(&r, c.bits - 1);
+                break;
+            case G_MUL:
+                c.n_in = 2;
+                c.in[0] = rnd_signed(&r, 31);
+                c.in[1] = rnd_signed(&r, 31);
+                break;
+            case G_DOT:
+                c.n_in = 6;
+                for (int i = 0; i < 6; i++)
+                    c.in[i] = rnd_signed(&r, 30);
+                break;
+            case G_AFFINE:
+                c.n_in = 2;
+                c.in[0] = rnd_signed(&r, 40);
+                c.in[1] = rnd_signed(&r, 40);
+                break;
+            default:
+                c.in[0] = rnd_signed(&r, c.bits);
+            }
+            run_case(&c);
+        }
+    }
+}
+
+static void test_gadgets_out_of_range(void **state)
+{
+    (void)state;
+    static const int gs[] = {G_RANGE, G_RANGE_S, G_TO_BITS, G_IS_NEG, G_LT, G_RESCALE, G_DIV, G_RELU, G_MAX,
+                             G_MIN, G_CLIP, G_SIGMOID, G_SQRT, G_ARGMAX};
+    for (size_t k = 0; k < sizeof gs / sizeof gs[0]; k++)
+        for (int side = 0; side < 2; side++) {
+            gcase c;
+            memset(&c, 0, sizeof c);
+            c.g = gs[k];
+            c.bits = 12;
+            c.n_in = c.g == G_LT || c.g == G_MAX || c.g == G_MIN ? 2 : c.g == G_ARGMAX ? 3 : 1;
+            c.in[0] = side ? 2048 : -2049; /* just outside signed 12 bits */
+            if (c.g == G_RANGE || c.g == G_TO_BITS || c.g == G_SQRT)
+                c.in[0] = side ? 4096 : -1;
+            c.p1 = c.g == G_SIGMOID ? 6 : 3;
+            c.d = 3;
+            c.lo = -5;
+            c.hi = 5;
+            int64_t e[72];
+            size_t ne;
+            assert_false(reference(&c, e, &ne));
+            run_case(&c);
+        }
+}
+
+static void test_gadgets_exhaustive_small(void **state)
+{
+    (void)state;
+    /* every 8-bit signed input of the scale-5 sigmoid, rescale, div, sqrt */
+    for (int64_t x = -128; x < 128; x += 1) {
+        gcase c;
+        memset(&c, 0, sizeof c);
+        c.n_in = 1;
+        c.in[0] = x;
+        c.g = G_SIGMOID;
+        c.bits = 9;
+        c.p1 = 5;
+        run_case(&c);
+        c.g = G_RESCALE;
+        c.bits = 8;
+        c.p1 = 1 + (unsigned)((x + 128) % 8);
+        run_case(&c);
+        c.g = G_DIV;
+        c.d = 1 + (x + 128) % 13;
+        run_case(&c);
+        if (x >= 0) {
+            c.g = G_SQRT;
+            c.bits = 7 + (unsigned)(x & 1);
+            run_case(&c);
+        }
+    }
+}
+
+static void test_fx_reference(void **state)
+{
+    (void)state;
+    assert_int_equal(zk_fx_rescale(3, 1), 2);  /* 1.5 -> 2 */
+    assert_int_equal(zk_fx_rescale(-3, 1), -1); /* -1.5 -> -1 (half up) */
+    assert_int_equal(zk_fx_rescale(-5, 2), -1); /* -1.25 -> -1 */
+    assert_int_equal(zk_fx_div(-7, 2), -4);
+    assert_int_equal(zk_fx_div(7, 2), 3);
+    assert_int_equal(zk_fx_clip(9, -2, 4), 4);
+    assert_int_equal(zk_fx_sqrt(0), 0);
+    assert_int_equal(zk_fx_sqrt(99), 9);
+    assert_int_equal(zk_fx_sqrt(100), 10);
+    assert_int_equal(zk_fx_sqrt(INT64_MAX), 3037000499LL);
+    assert_int_equal(zk_fx_sigmoid(0, 12), 2048);
+    assert_int_equal(zk_fx_sigmoid(5 << 12, 12), 4096);
+    assert_int_equal(zk_fx_sigmoid(-(5 << 12), 12), 0);
+    /* the approximation stays within 0.02 of the logistic function */
+    for (int64_t x = -(8 << 12); x <= (8 << 12); x += 37) {
+        double s = 1.0 / (1.0 + __builtin_exp(-(double)x / 4096.0));
+        double d = (double)zk_fx_sigmoid(x, 12) / 4096.0 - s;
+        assert_true(d < 0.02 && d > -0.02);
+    }
+}
+
+/* A mixed circuit: public inputs, private values, every gadget. */
+static void build_mixed(zk_cs *cs, const int64_t *vals, size_t n, int64_t pub0)
+{
+    uint32_t p = zk_cs_public_i64(cs, pub0);
+    uint32_t x[64];
+    for (size_t i = 0; i < n; i++)
+        x[i] = zk_cs_private_i64(cs, zk_cs_is_prover(cs) ? vals[i] : 0);
+    uint32_t acc = zk_cs_dot(cs, x, x + 1, n - 1);
+    uint32_t r = zk_cs_rescale(cs, acc, 8, 50);
+    uint32_t s = zk_cs_sigmoid(cs, zk_cs_clip(cs, r, -(1 << 20), 1 << 20, 44), 12, 24);
+    uint32_t m = zk_cs_max(cs, s, zk_cs_relu(cs, x[0], 20), 30);
+    uint32_t q = zk_cs_sqrt(cs, zk_cs_mul(cs, m, m), 50);
+    uint32_t am = zk_cs_argmax(cs, x, n, 24, NULL);
+    uint32_t eq = zk_cs_is_equal(cs, q, m);
+    zk_lc l;
+    zk_lc_init(&l);
+    zk_lc_add(&l, am, 1);
+    zk_lc_add(&l, eq, 1);
+    zk_lc_add(&l, p, GL_P - 1);
+    zk_lc_add(&l, eq, 2); /* merged with the first eq term */
+    zk_lc_add_const(&l, 5);
+    uint32_t o = zk_cs_lc_wire(cs, &l);
+    zk_lc_free(&l);
+    zk_cs_range_signed(cs, zk_cs_div_const(cs, o, 3, 30), 20);
+}
+
+static void test_builder_basics(void **state)
+{
+    (void)state;
+    zk_cs *cs = zk_cs_new(1);
+    uint32_t p = zk_cs_public_i64(cs, -4);
+    uint32_t a = zk_cs_private_i64(cs, 7);
+    assert_int_equal(p, 1);
+    assert_int_equal(a, 2);
+    assert_int_equal(zk_cs_value_i64(cs, p), -4);
+    /* public after private */
+    assert_int_equal(zk_cs_public(cs, 1), 0);
+    assert_int_equal(zk_cs_status(cs), ZK_ERR_INPUT);
+    assert_int_equal(zk_cs_mul(cs, a, a), 0); /* sticky */
+    assert_int_equal(zk_cs_check(cs), ZK_ERR_INPUT);
+    zk_cs_free(cs);
+
+    /* merging and zero coefficients */
+    cs = zk_cs_new(1);
+    a = zk_cs_private_i64(cs, 5);
+    zk_lc l;
+    zk_lc_init(&l);
+    zk_lc_add_i64(&l, a, 2);
+    zk_lc_add_i64(&l, a, 3);
+    zk_lc_add_i64(&l, 0, 4);
+    zk_lc_add_i64(&l, 0, -4);
+    uint32_t o = zk_cs_lc_wire(cs, &l);
+    assert_int_equal(zk_cs_value_i64(cs, o), 25);
+    const zk_r1cs *r = zk_cs_r1cs(cs);
+    assert_int_equal(r->n_constraints, 1);
+    assert_int_equal(r->abc[0].row_ptr[1], 1); /* 5a, the constant cancelled */
+    assert_int_equal(r->abc[0].coeff[0], 5);
+    assert_int_equal(r->n_pub_in, 0);
+    assert_int_equal(zk_r1cs_check_witness(r, cs->val, r->n_wires, NULL, NULL), ZK_OK);
+    /* unknown wire */
+    zk_lc_clear(&l);
+    zk_lc_add(&l, 999, 1);
+    assert_int_equal(zk_cs_lc_wire(cs, &l), 0);
+    assert_int_equal(zk_cs_status(cs), ZK_ERR_INPUT);
+    zk_lc_free(&l);
+    zk_cs_free(cs);
+
+    /* segments are aligned in the Spartan w vector */
+    cs = zk_cs_new(1);
+    zk_cs_public_i64(cs, 1);
+    zk_cs_public_i64(cs, 2);
+    zk_cs_private_i64(cs, 3);
+    gl_t seg[16];
+    for (int i = 0; i < 16; i++)
+        seg[i] = (gl_t)i * 3;
+    uint32_t s0 = zk_cs_segment(cs, seg, 4);
+    uint32_t s1 = zk_cs_segment(cs, seg, 2);
+    assert_int_equal((s0 - 1 - 2) % 16, 0);
+    assert_int_equal((s1 - 1 - 2) % 4, 0);
+    assert_int_equal(zk_cs_value(cs, s0 + 5), 15);
+    assert_int_equal(zk_cs_status(cs), ZK_OK);
+    zk_cs_free(cs);
+}
+
+static void test_mixed_digest(void **state)
+{
+    (void)state;
+    test_rng rg;
+    test_rng_seed(&rg, test_seed() + 1);
+    int64_t v[12];
+    for (int i = 0; i < 12; i++)
+        v[i] = (int64_t)(test_rng_u64(&rg) % 2001) - 1000;
+    zk_cs *cs = zk_cs_new(1), *vs = zk_cs_new(0), *other = zk_cs_new(0);
+    build_mixed(cs, v, 12, 42);
+    build_mixed(vs, v, 12, 42);
+    build_mixed(other, v, 11, 42);
+    if (zk_cs_status(cs) != ZK_OK)
+        fail_msg("%s", zk_last_error());
+    assert_int_equal(zk_cs_check(cs), ZK_OK);
+    const zk_r1cs *a = zk_cs_r1cs(cs), *b = zk_cs_r1cs(vs), *c = zk_cs_r1cs(other);
+    assert_memory_equal(a->digest.h, b->digest.h, 32);
+    assert_memory_not_equal(a->digest.h, c->digest.h, 32);
+    assert_int_equal(zk_r1cs_check_witness(a, cs->val, a->n_wires, NULL, NULL), ZK_OK);
+    zk_cs_free(cs);
+    zk_cs_free(vs);
+    zk_cs_free(other);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fx_reference),
+        cmocka_unit_test(test_builder_basics),
+        cmocka_unit_test(test_gadgets_random),
+        cmocka_unit_test(test_gadgets_out_of_range),
+        cmocka_unit_test(test_gadgets_exhaustive_small),
+        cmocka_unit_test(test_mixed_digest),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
