@@ -107,7 +107,26 @@ typedef struct {
     uint32_t act_bits;  /* bound on every activation (signed bits), default 40 */
 } zk_model;
 
+/* Free everything m owns (parameter data is wiped) and zero *m. NULL is fine. */
 void zk_model_free(zk_model *m);
+/* Deep copy; with_data = 0 copies the architecture only (parameter fdata and
+ * qdata NULL). ZK_OK or ZK_ERR_NOMEM (dst zeroed). */
+int zk_model_copy(zk_model *dst, const zk_model *src, int with_data) ZK_WARN_UNUSED;
+/* Structural validation (not op semantics, which zk_model_run_fx and
+ * zk_model_circuit check per node): counts and indices within the limits,
+ * ranks 0..ZK_MODEL_MAX_RANK (activations >= 1), dims 1..2^24, scales <= 40,
+ * act_bits 8..60, names NUL-terminated, nodes in topological order with every
+ * activation produced once, input/output activations. need_data = 1 also
+ * requires qdata on every parameter with |q| < 2^62. ZK_OK or ZK_ERR_INPUT
+ * (ZK_ERR_RANGE for a parameter value) naming the tensor or node. */
+int zk_model_validate(const zk_model *m, int need_data) ZK_WARN_UNUSED;
+/* Elements of a tensor (all dims), and per example (params: all dims;
+ * activations: dims after the batch dim). */
+uint64_t zk_tensor_numel(const zk_tensor *t);
+uint64_t zk_tensor_example_size(const zk_tensor *t);
+/* Offset of parameter tensor `tensor` in the committed weight vector (the sum
+ * of the element counts of the parameter tensors before it). */
+uint64_t zk_model_param_offset(const zk_model *m, uint32_t tensor);
 
 /* A dense network built from integers (training): layer l maps dims[l] ->
  * dims[l+1] with weight W_l (dims[l+1] x dims[l], row-major, scale `scale`)
@@ -135,6 +154,8 @@ int zk_model_run_fx(const zk_model *m, const int64_t *in, uint32_t batch, int64_
 void zk_model_arch_write(zk_wbuf *w, const zk_model *m);
 /* Parse an architecture (parameter tensors get qdata = NULL). */
 int zk_model_arch_read(zk_rbuf *r, zk_model *m) ZK_WARN_UNUSED;
+/* SHA-256 of zk_model_arch_write's bytes. ZK_OK or ZK_ERR_NOMEM. */
+int zk_model_arch_digest(uint8_t out[ZK_HASH_BYTES], const zk_model *m) ZK_WARN_UNUSED;
 
 /* ---- Commitment ---- */
 typedef struct {
@@ -153,7 +174,13 @@ typedef struct {
 
 /* Commit (fresh blinding, hiding WHIR). ZK_OK, ZK_ERR_INPUT, ZK_ERR_NOMEM. */
 int zk_model_commit(zk_model_private *out, const zk_model *m) ZK_WARN_UNUSED;
-int zk_model_reserve_opening(zk_model_private *p) ZK_WARN_UNUSED; /* ZK_ERR_RANGE when exhausted */
+/* Reserve one zero-knowledge opening of the weight commitment before a proof
+ * that links it: ZK_OK (counter incremented; persist the .zkm before
+ * publishing the proof), or ZK_ERR_RANGE when the budget
+ * (zk_whir_hiding_opening_budget of the parameters, >= ZK_MODEL_OPENING_BUDGET)
+ * is exhausted. */
+int zk_model_reserve_opening(zk_model_private *p) ZK_WARN_UNUSED;
+uint64_t zk_model_openings_left(const zk_model_private *p);
 void zk_model_commitment_free(zk_model_commitment *c);
 void zk_model_private_free(zk_model_private *p);
 /* Files: model.com (public) and model.zkm (private). Versioned, every length
@@ -162,7 +189,11 @@ void zk_model_commitment_write(zk_wbuf *w, const zk_model_commitment *c);
 int zk_model_commitment_read(zk_rbuf *r, zk_model_commitment *c) ZK_WARN_UNUSED;
 int zk_model_commitment_load(const char *path, zk_model_commitment *c) ZK_WARN_UNUSED;
 void zk_model_private_write(zk_wbuf *w, const zk_model_private *p);
+int zk_model_private_read(zk_rbuf *r, zk_model_private *p) ZK_WARN_UNUSED;
 int zk_model_private_load(const char *path, zk_model_private *p) ZK_WARN_UNUSED;
+/* Write model.com (if com_path) and model.zkm (if zkm_path), each atomically.
+ * ZK_OK, ZK_ERR_IO, ZK_ERR_NOMEM. */
+int zk_model_private_save(const char *zkm_path, const char *com_path, const zk_model_private *p) ZK_WARN_UNUSED;
 /* Commitment id: SHA-256 of the .com encoding. */
 int zk_model_commitment_id(uint8_t id[ZK_HASH_BYTES], const zk_model_commitment *c) ZK_WARN_UNUSED;
 
