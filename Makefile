@@ -35,6 +35,23 @@ CLI      = $(BUILD)/zkmlops
 .PHONY: all test test-asan check bench demo clean
 all: $(LIB) $(CLI)
 
+# ---- ONNX import (owner: onnx helper): C code generated from proto/onnx.proto with protoc-c ----
+GEN_DIR   = $(BUILD)/gen
+ONNX_PB_C = $(GEN_DIR)/onnx.pb-c.c
+ONNX_PB_H = $(GEN_DIR)/onnx.pb-c.h
+ONNX_PB_O = $(GEN_DIR)/onnx.pb-c.o
+LIB_OBJ  += $(ONNX_PB_O)
+LDLIBS   += -lprotobuf-c
+$(ONNX_PB_C): proto/onnx.proto
+	@mkdir -p $(GEN_DIR)
+	protoc-c --proto_path=proto --c_out=$(GEN_DIR) proto/onnx.proto
+$(ONNX_PB_H): $(ONNX_PB_C) ;
+$(ONNX_PB_O): $(ONNX_PB_C) $(ONNX_PB_H)
+	$(CC) -std=c11 $(OPTFLAGS) -I$(GEN_DIR) -c $< -o $@
+$(BUILD)/src/ml/onnx.o: CFLAGS += -I$(GEN_DIR)
+$(BUILD)/src/ml/onnx.o: $(ONNX_PB_H)
+# ---- end ONNX import ----
+
 $(BUILD)/%.o: %.c $(wildcard include/zkmlops/*.h) $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
