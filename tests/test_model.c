@@ -307,6 +307,81 @@ static void test_commit_files(void **state)
     spec_free(&s);
 }
 
+
+/* Build the inference circuit in prover mode (public inputs, linked weight
+ * segment), check it, compare its outputs with run_fx, and compare the R1CS
+ * digest with a verifier-mode build from the architecture alone. */
+static void circuit_matches(const zk_model_private *p, const int64_t *in, uint32_t batch)
+{
+    uint64_t ni = zk_model_input_size(&p->model) * batch, no = zk_model_output_size(&p->model) * batch;
+    int64_t *expect = malloc(no * sizeof *expect);
+    uint32_t *iw = malloc(ni * sizeof *iw), *ow = malloc(no * sizeof *ow), *ow2 = malloc(no * sizeof *ow2);
+    assert_int_equal(zk_model_run_fx(&p->model, in, batch, expect), ZK_OK);
+    zk_cs *cs = zk_cs_new(1), *vs = zk_cs_new(0);
+    for (uint64_t k = 0; k < ni; k++) {
+        iw[k] = zk_cs_public_i64(cs, in[k]);
+        assert_int_equal(zk_cs_public_i64(vs, in[k]), iw[k]);
+    }
+    uint32_t seg = zk_cs_segment(cs, p->wit.evals, p->com.log_len);
+    assert_int_equal(zk_cs_segment(vs, NULL, p->com.log_len), seg);
+    assert_int_equal(zk_model_circuit(cs, &p->model, seg, iw, batch, ow), ZK_OK);
+    assert_int_equal(zk_model_circuit(vs, &p->com.arch, seg, iw, batch, ow2), ZK_OK);
+    assert_int_equal(zk_cs_check(cs), ZK_OK);
+    for (uint64_t k = 0; k < no; k++) {
+        assert_int_equal(zk_cs_value_i64(cs, ow[k]), expect[k]);
+        assert_int_equal(ow[k], ow2[k]);
+    }
+    const zk_r1cs *a = zk_cs_r1cs(cs), *b = zk_cs_r1cs(vs);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_memory_equal(a->digest.h, b->digest.h, 32);
+    /* A public output claim that differs from the computed one is unsatisfiable. */
+    zk_cs_free(cs);
+    zk_cs_free(vs);
+    free(expect);
+    free(iw);
+    free(ow);
+    free(ow2);
+}
+
+static void test_dense_circuit(void **state)
+{
+    (void)state;
+    test_rng r;
+    test_rng_seed(&r, test_seed() + 3);
+    uint32_t dims[] = {7, 6, 5, 3};
+    zk_op act[] = {ZK_OP_RELU, ZK_OP_SIGMOID, ZK_OP_IDENTITY};
+    dense_spec s;
+    spec_random(&s, &r, 3, dims, act, 6000);
+    zk_model m;
+    build(&m, &s, 12);
+    zk_model_private p;
+    assert_int_equal(zk_model_commit(&p, &m), ZK_OK);
+    int64_t in[3 * 7];
+    for (int i = 0; i < 21; i++)
+        in[i] = rnd_range(&r, -(4 << 12), 4 << 12);
+    circuit_matches(&p, in, 1);
+    circuit_matches(&p, in, 3);
+    /* Wrong output claim: the circuit with out == claimed fails the check. */
+    int64_t out[3];
+    assert_int_equal(zk_model_run_fx(&m, in, 1, out), ZK_OK);
+    zk_cs *cs = zk_cs_new(1);
+    uint32_t iw[7], ow[3], pw[3];
+    for (int i = 0; i < 7; i++)
+        iw[i] = zk_cs_public_i64(cs, in[i]);
+    for (int i = 0; i < 3; i++)
+        pw[i] = zk_cs_public_i64(cs, out[i] + (i == 1));
+    uint32_t seg = zk_cs_segment(cs, p.wit.evals, p.com.log_len);
+    assert_int_equal(zk_model_circuit(cs, &p.model, seg, iw, 1, ow), ZK_OK);
+    for (int i = 0; i < 3; i++)
+        zk_cs_assert_equal(cs, ow[i], pw[i]);
+    assert_int_not_equal(zk_cs_check(cs), ZK_OK);
+    zk_cs_free(cs);
+    zk_model_private_free(&p);
+    zk_model_free(&m);
+    spec_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -314,6 +389,7 @@ int main(void)
         cmocka_unit_test(test_dense_run_fx),
         cmocka_unit_test(test_run_fx_range),
         cmocka_unit_test(test_commit_files),
+        cmocka_unit_test(test_dense_circuit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
