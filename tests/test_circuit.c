@@ -569,6 +569,220 @@ static void test_mixed_digest(void **state)
     zk_cs_free(other);
 }
 
+
+/* ---- proofs ---- */
+
+static const uint8_t CTX[] = "test-stage/v1";
+
+static int verify_mixed(const uint8_t *proof, size_t len, const int64_t *v, size_t n, int64_t pub0, const uint8_t *ctx,
+                        size_t ctx_len)
+{
+    zk_cs *vs = zk_cs_new(0);
+    build_mixed(vs, v, n, pub0);
+    int rc = zk_cs_verify(vs, ctx, ctx_len, NULL, 0, proof, len, NULL);
+    zk_cs_free(vs);
+    return rc;
+}
+
+static void test_prove_plain(void **state)
+{
+    (void)state;
+    test_rng rg;
+    test_rng_seed(&rg, test_seed() + 2);
+    int64_t v[12];
+    for (int i = 0; i < 12; i++)
+        v[i] = (int64_t)(test_rng_u64(&rg) % 2001) - 1000;
+    zk_cs *cs = zk_cs_new(1);
+    build_mixed(cs, v, 12, 42);
+    zk_wbuf w;
+    zk_wbuf_init(&w);
+    if (zk_cs_prove(cs, CTX, sizeof CTX, NULL, 0, &w) != ZK_OK)
+        fail_msg("%s", zk_last_error());
+    zk_cs *vs = zk_cs_new(0);
+    build_mixed(vs, v, 12, 42);
+    zk_spartan_security sec;
+    if (zk_cs_verify(vs, CTX, sizeof CTX, NULL, 0, w.data, w.len, &sec) != ZK_OK)
+        fail_msg("%s", zk_last_error());
+    zk_cs_free(vs);
+    assert_true(sec.security_bits >= 100);
+    /* the verifier's private values are irrelevant: other private inputs, same structure */
+    int64_t v2[12];
+    for (int i = 0; i < 12; i++)
+        v2[i] = -v[i];
+    assert_int_equal(verify_mixed(w.data, w.len, v2, 12, 42, CTX, sizeof CTX), ZK_OK);
+    /* wrong public value, wrong context, another circuit */
+    assert_int_equal(verify_mixed(w.data, w.len, v, 12, 43, CTX, sizeof CTX), ZK_ERR_REJECT);
+    assert_int_equal(verify_mixed(w.data, w.len, v, 12, 42, CTX, sizeof CTX - 1), ZK_ERR_REJECT);
+    assert_int_not_equal(verify_mixed(w.data, w.len, v, 11, 42, CTX, sizeof CTX), ZK_OK);
+    /* tampered bytes, truncation, trailing byte */
+    for (int k = 0; k < 24 / SLOW; k++) {
+        size_t pos = (size_t)(test_rng_u64(&rg) % w.len);
+        w.data[pos] ^= (uint8_t)(1u << (test_rng_u64(&rg) % 8));
+        assert_int_not_equal(verify_mixed(w.data, w.len, v, 12, 42, CTX, sizeof CTX), ZK_OK);
+        w.data[pos] ^= (uint8_t)(1u << 0) ^ (uint8_t)(1u << 0);
+    }
+    zk_wbuf_free(&w);
+    zk_wbuf_init(&w);
+    assert_int_equal(zk_cs_prove(cs, CTX, sizeof CTX, NULL, 0, &w), ZK_OK);
+    assert_int_not_equal(verify_mixed(w.data, w.len - 1, v, 12, 42, CTX, sizeof CTX), ZK_OK);
+    zk_wbuf_u8(&w, 0);
+    assert_int_equal(verify_mixed(w.data, w.len, v, 12, 42, CTX, sizeof CTX), ZK_ERR_REJECT);
+    zk_wbuf_free(&w);
+    /* a wrong witness value is refused */
+    uint32_t last = zk_cs_n_wires(cs) - 1;
+    zk_cs_set_value(cs, last, gl_add(zk_cs_value(cs, last), 1));
+    zk_wbuf_init(&w);
+    assert_int_equal(zk_cs_prove(cs, CTX, sizeof CTX, NULL, 0, &w), ZK_ERR_INPUT);
+    zk_wbuf_free(&w);
+    zk_cs_free(cs);
+}
+
+/* A circuit over two linked segments: a dataset-like table (2^5) and a
+ * weight vector (2^3): public output = sum_i table[i] * weight[i mod 8]. */
+typedef struct {
+    zk_whir_commitment com[2];
+    zk_whir_witness wit[2];
+    gl_t *vals[2];
+    uint32_t logs[2];
+} link_fixture;
+
+static void fixture_init(link_fixture *f, test_rng *rg)
+{
+    f->logs[0] = 5;
+    f->logs[1] = 3;
+    for (int k = 0; k < 2; k++) {
+        size_t n = (size_t)1 << f->logs[k];
+        f->vals[k] = malloc(n * sizeof(gl_t));
+        for (size_t i = 0; i < n; i++)
+            f->vals[k][i] = gl_from_i64((int64_t)(test_rng_u64(rg) % 201) - 100);
+        zk_whir_params p;
+        assert_int_equal(zk_whir_params_derive(&p, f->logs[k], 1), ZK_OK);
+        assert_int_equal(zk_whir_commit(&p, f->vals[k], NULL, &f->com[k], &f->wit[k]), ZK_OK);
+    }
+}
+
+static void fixture_free(link_fixture *f)
+{
+    for (int k = 0; k < 2; k++) {
+        zk_whir_witness_free(&f->wit[k]);
+        free(f->vals[k]);
+    }
+}
+
+static int64_t linked_output(gl_t *const vals[2])
+{
+    int64_t s = 0;
+    for (int i = 0; i < 32; i++)
+        s += gl_to_i64(vals[0][i]) * gl_to_i64(vals[1][i % 8]);
+    return s;
+}
+
+/* Builds the circuit; seg values from vals (prover) and fills links. */
+static zk_cs *build_linked(int prover, gl_t *const vals[2], int64_t out, link_fixture *f, zk_cs_link links[2])
+{
+    zk_cs *cs = zk_cs_new(prover);
+    uint32_t po = zk_cs_public_i64(cs, out);
+    zk_cs_private_i64(cs, 7); /* misalign on purpose */
+    uint32_t s1 = zk_cs_segment(cs, prover ? vals[1] : NULL, 3);
+    zk_cs_private_i64(cs, 1);
+    uint32_t s0 = zk_cs_segment(cs, prover ? vals[0] : NULL, 5);
+    uint32_t a[32], b[32];
+    for (int i = 0; i < 32; i++) {
+        a[i] = s0 + (uint32_t)i;
+        b[i] = s1 + (uint32_t)(i % 8);
+    }
+    uint32_t d = zk_cs_dot(cs, a, b, 32);
+    zk_cs_assert_equal(cs, d, po);
+    zk_cs_range_signed(cs, s0 + 3, 10);
+    links[0] = (zk_cs_link){&f->com[0], prover ? &f->wit[0] : NULL, s0};
+    links[1] = (zk_cs_link){&f->com[1], prover ? &f->wit[1] : NULL, s1};
+    return cs;
+}
+
+static int verify_linked(const zk_wbuf *w, int64_t out, link_fixture *f, const zk_whir_commitment *c0,
+                         const zk_whir_commitment *c1, const uint8_t *ctx, size_t ctx_len)
+{
+    zk_cs_link links[2];
+    zk_cs *vs = build_linked(0, NULL, out, f, links);
+    links[0].com = c0;
+    links[1].com = c1;
+    int rc = zk_cs_verify(vs, ctx, ctx_len, links, 2, w->data, w->len, NULL);
+    zk_cs_free(vs);
+    return rc;
+}
+
+static void test_prove_links(void **state)
+{
+    (void)state;
+    test_rng rg;
+    test_rng_seed(&rg, test_seed() + 3);
+    link_fixture f, g;
+    fixture_init(&f, &rg);
+    fixture_init(&g, &rg);
+    int64_t out = linked_output(f.vals);
+    zk_cs_link links[2];
+    zk_cs *cs = build_linked(1, f.vals, out, &f, links);
+    if (zk_cs_status(cs) != ZK_OK)
+        fail_msg("%s", zk_last_error());
+    zk_wbuf w;
+    zk_wbuf_init(&w);
+    if (zk_cs_prove(cs, CTX, sizeof CTX, links, 2, &w) != ZK_OK)
+        fail_msg("%s", zk_last_error());
+    if (verify_linked(&w, out, &f, &f.com[0], &f.com[1], CTX, sizeof CTX) != ZK_OK)
+        fail_msg("%s", zk_last_error());
+    /* swapped / other commitments, wrong public value, wrong context */
+    assert_int_equal(verify_linked(&w, out, &f, &g.com[0], &f.com[1], CTX, sizeof CTX), ZK_ERR_REJECT);
+    assert_int_equal(verify_linked(&w, out, &f, &f.com[0], &g.com[1], CTX, sizeof CTX), ZK_ERR_REJECT);
+    assert_int_equal(verify_linked(&w, out + 1, &f, &f.com[0], &f.com[1], CTX, sizeof CTX), ZK_ERR_REJECT);
+    assert_int_equal(verify_linked(&w, out, &f, &f.com[0], &f.com[1], CTX, 3), ZK_ERR_REJECT);
+    /* the verifier must link the same segments: no links at all is a different statement */
+    {
+        zk_cs_link l2[2];
+        zk_cs *vs = build_linked(0, NULL, out, &f, l2);
+        assert_int_not_equal(zk_cs_verify(vs, CTX, sizeof CTX, l2, 1, w.data, w.len, NULL), ZK_OK);
+        assert_int_not_equal(zk_cs_verify(vs, CTX, sizeof CTX, NULL, 0, w.data, w.len, NULL), ZK_OK);
+        zk_cs_free(vs);
+    }
+    /* tampered bytes */
+    for (int k = 0; k < 24 / SLOW; k++) {
+        size_t pos = (size_t)(test_rng_u64(&rg) % w.len);
+        uint8_t bit = (uint8_t)(1u << (test_rng_u64(&rg) % 8));
+        w.data[pos] ^= bit;
+        assert_int_not_equal(verify_linked(&w, out, &f, &f.com[0], &f.com[1], CTX, sizeof CTX), ZK_OK);
+        w.data[pos] ^= bit;
+    }
+    assert_int_equal(verify_linked(&w, out, &f, &f.com[0], &f.com[1], CTX, sizeof CTX), ZK_OK);
+    zk_wbuf_free(&w);
+    zk_cs_free(cs);
+
+    /* a segment that differs from the committed vector: the prover refuses */
+    gl_t *bad[2] = {g.vals[0], f.vals[1]};
+    int64_t out2 = linked_output(bad);
+    cs = build_linked(1, bad, out2, &f, links);
+    zk_wbuf_init(&w);
+    assert_int_equal(zk_cs_prove(cs, CTX, sizeof CTX, links, 2, &w), ZK_ERR_INPUT);
+    zk_wbuf_free(&w);
+    /* ... and a proof made honestly for g's table does not verify against f's commitment */
+    links[0].com = &g.com[0];
+    links[0].wit = &g.wit[0];
+    zk_wbuf_init(&w);
+    if (zk_cs_prove(cs, CTX, sizeof CTX, links, 2, &w) != ZK_OK)
+        fail_msg("%s", zk_last_error());
+    assert_int_equal(verify_linked(&w, out2, &f, &g.com[0], &f.com[1], CTX, sizeof CTX), ZK_OK);
+    assert_int_equal(verify_linked(&w, out2, &f, &f.com[0], &f.com[1], CTX, sizeof CTX), ZK_ERR_REJECT);
+    zk_wbuf_free(&w);
+    zk_cs_free(cs);
+    /* misaligned link */
+    cs = build_linked(1, f.vals, out, &f, links);
+    links[0].first_wire += 1;
+    zk_wbuf_init(&w);
+    assert_int_equal(zk_cs_prove(cs, CTX, sizeof CTX, links, 2, &w), ZK_ERR_INPUT);
+    zk_wbuf_free(&w);
+    zk_cs_free(cs);
+    fixture_free(&f);
+    fixture_free(&g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -578,6 +792,8 @@ int main(void)
         cmocka_unit_test(test_gadgets_out_of_range),
         cmocka_unit_test(test_gadgets_exhaustive_small),
         cmocka_unit_test(test_mixed_digest),
+        cmocka_unit_test(test_prove_plain),
+        cmocka_unit_test(test_prove_links),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -26,6 +26,7 @@
 #include "zkmlops/r1cs.h"
 #include "zkmlops/sumcheck.h"
 #include "zkmlops/whir.h"
+#include "r1cs/spartan_internal.h"
 
 #define SPARTAN_PROTOCOL "zkmlops/r1cs-spartan/v1"
 #define PAR_MIN 4096u
@@ -388,18 +389,64 @@ static int prove_inner(prover *P, zk_transcript *t, zk_wbuf *proof, const gl3_t 
     return ZK_OK;
 }
 
-int zk_r1cs_prove(const zk_r1cs *c, const gl_t *witness, size_t n, const zk_r1cs_symbols *syms, zk_wbuf *proof)
+/* Links (docs/circuit.md, "Links"): each link's commitment, w-offset and
+ * size are absorbed with the statement, before w's commitment. */
+static void absorb_links(zk_transcript *t, const zk_spartan_link *links, size_t n_links)
 {
-    ZK_CHECK_ARG(c != NULL && proof != NULL && (witness != NULL || n == 0));
-    int rc = zk_r1cs_check_witness(c, witness, n, syms, NULL);
-    if (rc != ZK_OK)
-        return rc;
+    for (size_t k = 0; k < n_links; k++) {
+        zk_whir_commitment_absorb(t, links[k].com);
+        gl_t pos[2] = {links[k].w_offset, links[k].com->params.n_vars};
+        zk_transcript_absorb_gl(t, "cs-link-position", pos, 2);
+    }
+}
+
+/* Shape checks of the links against the layout (both sides). */
+static int check_links(const zk_spartan_layout *L, const zk_spartan_link *links, size_t n_links)
+{
+    if (n_links > 8)
+        return zk_set_error(ZK_ERR_INPUT, "%zu linked commitments (at most 8)", n_links);
+    for (size_t k = 0; k < n_links; k++) {
+        uint32_t m = links[k].com->params.n_vars;
+        uint64_t len = (uint64_t)1 << m, off = links[k].w_offset;
+        if (m < 1 || m > ZK_WHIR_MAX_VARS || (off & (len - 1)) != 0 || off + len > L->n_priv)
+            return zk_set_error(ZK_ERR_INPUT, "link %zu: a block of 2^%u private wires at w-offset %llu is not an "
+                                              "aligned block of the witness (%llu private wires)",
+                                k, m, (unsigned long long)off, (unsigned long long)L->n_priv);
+    }
+    return ZK_OK;
+}
+
+/* The point (rho, bits of w_offset >> m) of w for a link (col_vars - 1 coordinates). */
+static void link_point(gl3_t *pt, const zk_spartan_layout *L, const gl3_t *rho, uint32_t m, uint64_t off)
+{
+    uint32_t n = L->col_vars - 1;
+    for (uint32_t i = 0; i < m; i++)
+        pt[i] = rho[i];
+    for (uint32_t i = m; i < n; i++)
+        pt[i] = gl3_from_gl((off >> i) & 1);
+}
+
+#define MAX_LINKS 8
+
+int zk_spartan_prove_core(const zk_r1cs *c, const gl_t *witness, zk_transcript *t, const zk_spartan_link *links,
+                          size_t n_links, zk_wbuf *proof)
+{
+    ZK_CHECK_ARG(c != NULL && witness != NULL && t != NULL && proof != NULL && (links != NULL || n_links == 0));
     prover P;
     memset(&P, 0, sizeof P);
     P.c = c;
+    int rc;
     if ((rc = zk_spartan_layout_compute(&P.L, c)) != ZK_OK)
         return rc;
     const zk_spartan_layout *L = &P.L;
+    if ((rc = check_links(L, links, n_links)) != ZK_OK)
+        return rc;
+    for (size_t k = 0; k < n_links; k++) {
+        ZK_CHECK_ARG(links[k].wit != NULL && links[k].com != NULL);
+        uint64_t len = (uint64_t)1 << links[k].com->params.n_vars;
+        if (memcmp(links[k].wit->evals, witness + L->n_public + 1 + links[k].w_offset, len * sizeof(gl_t)) != 0)
+            return zk_set_error(ZK_ERR_INPUT, "link %zu: the linked wires differ from the committed vector", k);
+    }
     if (prover_alloc(&P) != 0 || build_z(&P, witness) != 0) {
         prover_free(&P);
         return zk_set_error(ZK_ERR_NOMEM, "out of memory (R1CS prover, 2^%u rows, 2^%u columns)", L->row_vars,
@@ -413,11 +460,9 @@ int zk_r1cs_prove(const zk_r1cs *c, const gl_t *witness, size_t n, const zk_r1cs
     }
     P.have_wit = 1;
 
-    zk_transcript t;
-    zk_transcript_init(&t, SPARTAN_PROTOCOL);
-    absorb_statement(&t, c, witness + 1, L->n_public);
-    zk_whir_commitment_absorb(&t, &P.com);
-    zk_proof_header_write(proof, ZK_PROOF_R1CS);
+    absorb_statement(t, c, witness + 1, L->n_public);
+    absorb_links(t, links, n_links);
+    zk_whir_commitment_absorb(t, &P.com);
     size_t s = zk_proof_section_begin(proof, SEC_BINDING);
     write_binding(proof, c);
     zk_proof_section_end(proof, s);
@@ -428,26 +473,65 @@ int zk_r1cs_prove(const zk_r1cs *c, const gl_t *witness, size_t n, const zk_r1cs
     zk_whir_commitment_write(proof, &P.com);
     zk_proof_section_end(proof, s);
 
+    /* links: rho_k after both commitments are fixed; u_k = v_k~(rho_k) */
+    static _Thread_local gl3_t rho[MAX_LINKS][ZK_WHIR_MAX_VARS], pts[MAX_LINKS][64];
+    gl3_t u[MAX_LINKS];
+    if (n_links) {
+        for (size_t k = 0; k < n_links; k++) {
+            uint32_t m = links[k].com->params.n_vars;
+            zk_transcript_challenge_gl3s(t, "cs-link-rho", rho[k], m);
+            u[k] = zk_mle_eval_gl(links[k].wit->evals, m, rho[k]);
+            link_point(pts[k], L, rho[k], m, links[k].w_offset);
+        }
+        s = zk_proof_section_begin(proof, ZK_SPARTAN_SEC_LINK_EVALS);
+        zk_wbuf_gl3s(proof, u, n_links);
+        zk_proof_section_end(proof, s);
+        zk_transcript_absorb_gl3(t, "cs-link-evals", u, n_links);
+    }
+
     gl3_t ev[4], iv[2];
-    if ((rc = prove_outer(&P, &t, proof, ev)) != ZK_OK || (rc = prove_inner(&P, &t, proof, ev, iv)) != ZK_OK) {
+    if ((rc = prove_outer(&P, t, proof, ev)) != ZK_OK || (rc = prove_inner(&P, t, proof, ev, iv)) != ZK_OK) {
         prover_free(&P);
         return rc;
     }
-    gl3_t gamma = zk_transcript_challenge_gl3(&t, "r1cs-gamma");
+    gl3_t gamma = zk_transcript_challenge_gl3(t, "r1cs-gamma");
     if (!(P.wts = calloc(P.half, sizeof *P.wts)) || mask_weights(P.wts, L, P.rx, P.ry, gamma) != 0) {
         prover_free(&P);
         return zk_set_error(ZK_ERR_NOMEM, "out of memory (opening weights)");
     }
-    zk_whir_claim cl[2];
+    zk_whir_claim cl[2 + MAX_LINKS];
     cl[0] = (zk_whir_claim){ZK_CLAIM_POINT, P.ry, NULL, iv[0]};
     cl[1] = (zk_whir_claim){ZK_CLAIM_LINEAR, NULL, P.wts, gl3_add(ev[3], gl3_mul(gamma, iv[1]))};
+    for (size_t k = 0; k < n_links; k++)
+        cl[2 + k] = (zk_whir_claim){ZK_CLAIM_POINT, pts[k], NULL, u[k]};
     s = zk_proof_section_begin(proof, SEC_OPEN);
-    rc = zk_whir_open(&P.wit, &P.com, cl, 2, &t, proof);
+    rc = zk_whir_open(&P.wit, &P.com, cl, 2 + n_links, t, proof);
     zk_proof_section_end(proof, s);
     prover_free(&P);
+    for (size_t k = 0; k < n_links && rc == ZK_OK; k++) {
+        zk_whir_claim lc = {ZK_CLAIM_POINT, rho[k], NULL, u[k]};
+        s = zk_proof_section_begin(proof, ZK_SPARTAN_SEC_LINK_OPEN);
+        rc = zk_whir_open(links[k].wit, links[k].com, &lc, 1, t, proof);
+        zk_proof_section_end(proof, s);
+    }
     if (rc == ZK_OK && proof->oom)
         rc = zk_set_error(ZK_ERR_NOMEM, "out of memory writing the proof");
     return rc;
+}
+
+int zk_r1cs_prove(const zk_r1cs *c, const gl_t *witness, size_t n, const zk_r1cs_symbols *syms, zk_wbuf *proof)
+{
+    ZK_CHECK_ARG(c != NULL && proof != NULL && (witness != NULL || n == 0));
+    int rc = zk_r1cs_check_witness(c, witness, n, syms, NULL);
+    if (rc != ZK_OK)
+        return rc;
+    zk_spartan_layout L;
+    if ((rc = zk_spartan_layout_compute(&L, c)) != ZK_OK)
+        return rc;
+    zk_transcript t;
+    zk_transcript_init(&t, SPARTAN_PROTOCOL);
+    zk_proof_header_write(proof, ZK_PROOF_R1CS);
+    return zk_spartan_prove_core(c, witness, &t, NULL, 0, proof);
 }
 
 /* ------------------------------------------------------------ verifier */
@@ -622,6 +706,130 @@ static int verify_binding(zk_rbuf *r, const zk_r1cs *c, zk_whir_params *wp, cons
     return ZK_OK;
 }
 
+int zk_spartan_verify_core(const zk_r1cs *c, const gl_t *pub, size_t n_pub, zk_transcript *t,
+                           const zk_spartan_link *links, size_t n_links, zk_rbuf *r)
+{
+    ZK_CHECK_ARG(c != NULL && (pub != NULL || n_pub == 0) && t != NULL && r != NULL && (links != NULL || n_links == 0));
+    zk_spartan_layout L;
+    int rc = zk_spartan_layout_compute(&L, c);
+    if (rc != ZK_OK)
+        return rc;
+    if ((rc = check_links(&L, links, n_links)) != ZK_OK)
+        return rc;
+    zk_rbuf sub;
+    zk_whir_params wp;
+    if ((rc = verify_binding(r, c, &wp, &L)) != ZK_OK)
+        return rc;
+    absorb_statement(t, c, pub, n_pub);
+    absorb_links(t, links, n_links);
+    if ((rc = zk_proof_section_read(r, SEC_COMMIT, "commitment", &sub)) != ZK_OK)
+        return rc;
+    zk_whir_commitment com;
+    if (zk_whir_commitment_read(&sub, &com) != ZK_OK)
+        return reject("commitment is malformed");
+    if ((rc = zk_proof_section_done(&sub, "commitment")) != ZK_OK)
+        return rc;
+    if (!zk_whir_params_equal(&com.params, &wp))
+        return zk_set_error(ZK_ERR_REJECT, "commitment parameters differ from the recorded set");
+    zk_whir_commitment_absorb(t, &com);
+
+    /* links */
+    static _Thread_local gl3_t rho[MAX_LINKS][ZK_WHIR_MAX_VARS], pts[MAX_LINKS][64];
+    gl3_t u[MAX_LINKS];
+    if (n_links) {
+        for (size_t k = 0; k < n_links; k++) {
+            uint32_t m = links[k].com->params.n_vars;
+            zk_transcript_challenge_gl3s(t, "cs-link-rho", rho[k], m);
+            link_point(pts[k], &L, rho[k], m, links[k].w_offset);
+        }
+        if ((rc = zk_proof_section_read(r, ZK_SPARTAN_SEC_LINK_EVALS, "link evaluations", &sub)) != ZK_OK)
+            return rc;
+        zk_rbuf_gl3s(&sub, u, n_links);
+        if ((rc = zk_proof_section_done(&sub, "link evaluations")) != ZK_OK)
+            return rc;
+        zk_transcript_absorb_gl3(t, "cs-link-evals", u, n_links);
+    }
+
+    /* outer sumcheck */
+    gl3_t tau[64], rx[64], ry[64], final1, rho1, final2, rho2, ev[4], iv[2], rk[3];
+    zk_transcript_challenge_gl3s(t, "r1cs-tau", tau, L.row_vars);
+    if ((rc = zk_proof_section_read(r, SEC_OUTER, "outer sumcheck", &sub)) != ZK_OK)
+        return rc;
+    if (zk_sumcheck_verify_zk(L.row_vars, ZK_SPARTAN_OUTER_DEGREE, gl3_zero(), t, &sub, rx, &final1, &rho1) != ZK_OK)
+        return reject("outer sumcheck rejected (wrong public signals, or a corrupted proof)");
+    if ((rc = zk_proof_section_done(&sub, "outer sumcheck")) != ZK_OK)
+        return rc;
+    if ((rc = zk_proof_section_read(r, SEC_OUTER_EVALS, "outer evaluations", &sub)) != ZK_OK)
+        return rc;
+    zk_rbuf_gl3s(&sub, ev, 4);
+    if ((rc = zk_proof_section_done(&sub, "outer evaluations")) != ZK_OK)
+        return rc;
+    gl3_t expect = gl3_mul(zk_eq_eval(tau, rx, L.row_vars), gl3_sub(gl3_mul(ev[0], ev[1]), ev[2]));
+    if (!gl3_eq(gl3_add(expect, gl3_mul(rho1, ev[3])), final1))
+        return zk_set_error(ZK_ERR_REJECT, "outer sumcheck: final check failed (Az*Bz - Cz is not zero)");
+    zk_transcript_absorb_gl3(t, "r1cs-outer-evals", ev, 4);
+
+    /* inner sumcheck */
+    zk_transcript_challenge_gl3s(t, "r1cs-rabc", rk, 3);
+    gl3_t claim = gl3_add(gl3_mul(rk[0], ev[0]), gl3_add(gl3_mul(rk[1], ev[1]), gl3_mul(rk[2], ev[2])));
+    if ((rc = zk_proof_section_read(r, SEC_INNER, "inner sumcheck", &sub)) != ZK_OK)
+        return rc;
+    if (zk_sumcheck_verify_zk(L.col_vars, ZK_SPARTAN_INNER_DEGREE, claim, t, &sub, ry, &final2, &rho2) != ZK_OK)
+        return reject("inner sumcheck rejected");
+    if ((rc = zk_proof_section_done(&sub, "inner sumcheck")) != ZK_OK)
+        return rc;
+    if ((rc = zk_proof_section_read(r, SEC_INNER_EVALS, "inner evaluations", &sub)) != ZK_OK)
+        return rc;
+    zk_rbuf_gl3s(&sub, iv, 2);
+    if ((rc = zk_proof_section_done(&sub, "inner evaluations")) != ZK_OK)
+        return rc;
+    gl3_t mval, pval;
+    if (matrices_eval(&mval, c, &L, rx, ry, rk, &pval, pub) != 0)
+        return zk_set_error(ZK_ERR_NOMEM, "out of memory (matrix evaluation)");
+    gl3_t yhi = ry[L.col_vars - 1];
+    gl3_t zval = gl3_add(gl3_mul(gl3_sub(gl3_one(), yhi), pval), gl3_mul(yhi, iv[0]));
+    if (!gl3_eq(gl3_add(gl3_mul(mval, zval), gl3_mul(rho2, iv[1])), final2))
+        return zk_set_error(ZK_ERR_REJECT, "inner sumcheck: final check failed (the public signals or the "
+                                           "committed witness do not satisfy the circuit)");
+    zk_transcript_absorb_gl3(t, "r1cs-inner-evals", iv, 2);
+
+    /* opening */
+    gl3_t gamma = zk_transcript_challenge_gl3(t, "r1cs-gamma");
+    size_t half = (size_t)1 << (L.col_vars - 1);
+    gl3_t *wts = calloc(half, sizeof *wts);
+    if (!wts || mask_weights(wts, &L, rx, ry, gamma) != 0) {
+        free(wts);
+        return zk_set_error(ZK_ERR_NOMEM, "out of memory (opening weights)");
+    }
+    zk_whir_claim cl[2 + MAX_LINKS];
+    cl[0] = (zk_whir_claim){ZK_CLAIM_POINT, ry, NULL, iv[0]};
+    cl[1] = (zk_whir_claim){ZK_CLAIM_LINEAR, NULL, wts, gl3_add(ev[3], gl3_mul(gamma, iv[1]))};
+    for (size_t k = 0; k < n_links; k++)
+        cl[2 + k] = (zk_whir_claim){ZK_CLAIM_POINT, pts[k], NULL, u[k]};
+    rc = zk_proof_section_read(r, SEC_OPEN, "opening", &sub);
+    if (rc == ZK_OK && zk_whir_verify(&com, cl, 2 + n_links, t, &sub) != ZK_OK)
+        rc = reject(n_links ? "witness opening rejected (or a linked block differs from its commitment)"
+                            : "witness opening rejected");
+    free(wts);
+    if (rc != ZK_OK)
+        return rc;
+    if ((rc = zk_proof_section_done(&sub, "opening")) != ZK_OK)
+        return rc;
+    for (size_t k = 0; k < n_links; k++) {
+        zk_whir_claim lc = {ZK_CLAIM_POINT, rho[k], NULL, u[k]};
+        if ((rc = zk_proof_section_read(r, ZK_SPARTAN_SEC_LINK_OPEN, "link opening", &sub)) != ZK_OK)
+            return rc;
+        if (zk_whir_verify(links[k].com, &lc, 1, t, &sub) != ZK_OK) {
+            char what[96];
+            snprintf(what, sizeof what, "opening of linked commitment %zu rejected", k);
+            return reject(what);
+        }
+        if ((rc = zk_proof_section_done(&sub, "link opening")) != ZK_OK)
+            return rc;
+    }
+    return ZK_OK;
+}
+
 int zk_r1cs_verify(const zk_r1cs *c, const gl_t *pub, size_t n_pub, const uint8_t *proof, size_t proof_len,
                    zk_spartan_security *sec)
 {
@@ -637,88 +845,13 @@ int zk_r1cs_verify(const zk_r1cs *c, const gl_t *pub, size_t n_pub, const uint8_
     int rc = zk_spartan_layout_compute(&L, c);
     if (rc != ZK_OK)
         return rc;
-    zk_rbuf r, sub;
+    zk_rbuf r;
     zk_rbuf_init(&r, proof, proof_len);
     if ((rc = zk_proof_header_read(&r, ZK_PROOF_R1CS)) != ZK_OK)
         return rc;
-    zk_whir_params wp;
-    if ((rc = verify_binding(&r, c, &wp, &L)) != ZK_OK)
-        return rc;
     zk_transcript t;
     zk_transcript_init(&t, SPARTAN_PROTOCOL);
-    absorb_statement(&t, c, pub, n_pub);
-    if ((rc = zk_proof_section_read(&r, SEC_COMMIT, "commitment", &sub)) != ZK_OK)
-        return rc;
-    zk_whir_commitment com;
-    if (zk_whir_commitment_read(&sub, &com) != ZK_OK)
-        return reject("commitment is malformed");
-    if ((rc = zk_proof_section_done(&sub, "commitment")) != ZK_OK)
-        return rc;
-    if (!zk_whir_params_equal(&com.params, &wp))
-        return zk_set_error(ZK_ERR_REJECT, "commitment parameters differ from the recorded set");
-    zk_whir_commitment_absorb(&t, &com);
-
-    /* outer sumcheck */
-    gl3_t tau[64], rx[64], ry[64], final1, rho1, final2, rho2, ev[4], iv[2], rk[3];
-    zk_transcript_challenge_gl3s(&t, "r1cs-tau", tau, L.row_vars);
-    if ((rc = zk_proof_section_read(&r, SEC_OUTER, "outer sumcheck", &sub)) != ZK_OK)
-        return rc;
-    if (zk_sumcheck_verify_zk(L.row_vars, ZK_SPARTAN_OUTER_DEGREE, gl3_zero(), &t, &sub, rx, &final1, &rho1) != ZK_OK)
-        return reject("outer sumcheck rejected (wrong public signals, or a corrupted proof)");
-    if ((rc = zk_proof_section_done(&sub, "outer sumcheck")) != ZK_OK)
-        return rc;
-    if ((rc = zk_proof_section_read(&r, SEC_OUTER_EVALS, "outer evaluations", &sub)) != ZK_OK)
-        return rc;
-    zk_rbuf_gl3s(&sub, ev, 4);
-    if ((rc = zk_proof_section_done(&sub, "outer evaluations")) != ZK_OK)
-        return rc;
-    gl3_t expect = gl3_mul(zk_eq_eval(tau, rx, L.row_vars), gl3_sub(gl3_mul(ev[0], ev[1]), ev[2]));
-    if (!gl3_eq(gl3_add(expect, gl3_mul(rho1, ev[3])), final1))
-        return zk_set_error(ZK_ERR_REJECT, "outer sumcheck: final check failed (Az*Bz - Cz is not zero)");
-    zk_transcript_absorb_gl3(&t, "r1cs-outer-evals", ev, 4);
-
-    /* inner sumcheck */
-    zk_transcript_challenge_gl3s(&t, "r1cs-rabc", rk, 3);
-    gl3_t claim = gl3_add(gl3_mul(rk[0], ev[0]), gl3_add(gl3_mul(rk[1], ev[1]), gl3_mul(rk[2], ev[2])));
-    if ((rc = zk_proof_section_read(&r, SEC_INNER, "inner sumcheck", &sub)) != ZK_OK)
-        return rc;
-    if (zk_sumcheck_verify_zk(L.col_vars, ZK_SPARTAN_INNER_DEGREE, claim, &t, &sub, ry, &final2, &rho2) != ZK_OK)
-        return reject("inner sumcheck rejected");
-    if ((rc = zk_proof_section_done(&sub, "inner sumcheck")) != ZK_OK)
-        return rc;
-    if ((rc = zk_proof_section_read(&r, SEC_INNER_EVALS, "inner evaluations", &sub)) != ZK_OK)
-        return rc;
-    zk_rbuf_gl3s(&sub, iv, 2);
-    if ((rc = zk_proof_section_done(&sub, "inner evaluations")) != ZK_OK)
-        return rc;
-    gl3_t mval, pval;
-    if (matrices_eval(&mval, c, &L, rx, ry, rk, &pval, pub) != 0)
-        return zk_set_error(ZK_ERR_NOMEM, "out of memory (matrix evaluation)");
-    gl3_t yhi = ry[L.col_vars - 1];
-    gl3_t zval = gl3_add(gl3_mul(gl3_sub(gl3_one(), yhi), pval), gl3_mul(yhi, iv[0]));
-    if (!gl3_eq(gl3_add(gl3_mul(mval, zval), gl3_mul(rho2, iv[1])), final2))
-        return zk_set_error(ZK_ERR_REJECT, "inner sumcheck: final check failed (the public signals or the "
-                                           "committed witness do not satisfy the circuit)");
-    zk_transcript_absorb_gl3(&t, "r1cs-inner-evals", iv, 2);
-
-    /* opening */
-    gl3_t gamma = zk_transcript_challenge_gl3(&t, "r1cs-gamma");
-    size_t half = (size_t)1 << (L.col_vars - 1);
-    gl3_t *wts = calloc(half, sizeof *wts);
-    if (!wts || mask_weights(wts, &L, rx, ry, gamma) != 0) {
-        free(wts);
-        return zk_set_error(ZK_ERR_NOMEM, "out of memory (opening weights)");
-    }
-    zk_whir_claim cl[2];
-    cl[0] = (zk_whir_claim){ZK_CLAIM_POINT, ry, NULL, iv[0]};
-    cl[1] = (zk_whir_claim){ZK_CLAIM_LINEAR, NULL, wts, gl3_add(ev[3], gl3_mul(gamma, iv[1]))};
-    rc = zk_proof_section_read(&r, SEC_OPEN, "opening", &sub);
-    if (rc == ZK_OK && zk_whir_verify(&com, cl, 2, &t, &sub) != ZK_OK)
-        rc = reject("witness opening rejected");
-    free(wts);
-    if (rc != ZK_OK)
-        return rc;
-    if ((rc = zk_proof_section_done(&sub, "opening")) != ZK_OK)
+    if ((rc = zk_spartan_verify_core(c, pub, n_pub, &t, NULL, 0, &r)) != ZK_OK)
         return rc;
     if (zk_rbuf_left(&r) != 0)
         return zk_set_error(ZK_ERR_REJECT, "%zu unexpected bytes after the last section", zk_rbuf_left(&r));

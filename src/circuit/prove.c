@@ -1,0 +1,130 @@
+/*
+ * prove.c — zk_cs_prove / zk_cs_verify: the builder's R1CS proved with
+ * zero-knowledge Spartan over hiding WHIR (spartan.c core), with linked
+ * commitments (docs/circuit.md, "Links").
+ *
+ * Transcript: init("zkmlops/circuit/v1"), absorb("cs-context", context),
+ * then the Spartan core: statement (digest, shape, public values), each
+ * linked commitment with its w-offset and size, w's commitment, rho_k per
+ * link, the revealed u_k, outer and inner sumchecks, gamma, the opening of w
+ * (Spartan claims + one point claim per link), one hiding opening per linked
+ * commitment.
+ *
+ * Proof body (no container header): the sections of the core, tags 1..10
+ * (binding, parameters, commitment, [link evaluations], outer sumcheck, outer
+ * evaluations, inner sumcheck, inner evaluations, opening, [link openings]).
+ */
+#include <math.h>
+#include <string.h>
+
+#include "circuit/cs_internal.h"
+#include "r1cs/spartan_internal.h"
+#include "zkmlops/params.h"
+
+#define CS_PROTOCOL "zkmlops/circuit/v1"
+
+/* Links -> core links (w-offsets), with the shape checks of circuit.h. */
+static int convert_links(const zk_cs *cs, const zk_cs_link *links, size_t n_links, zk_spartan_link *out, int prover)
+{
+    if (n_links > ZK_CS_MAX_LINKS)
+        return zk_set_error(ZK_ERR_INPUT, "%zu linked commitments (at most %u)", n_links, ZK_CS_MAX_LINKS);
+    for (size_t k = 0; k < n_links; k++) {
+        ZK_CHECK_ARG(links[k].com != NULL);
+        const zk_whir_commitment *com = links[k].com;
+        uint32_t m = com->params.n_vars, f = links[k].first_wire;
+        uint64_t len = (uint64_t)1 << m;
+        if (m < 1 || m > ZK_WHIR_MAX_VARS || f <= cs->n_public || (uint64_t)f + len > cs->n_wires)
+            return zk_set_error(ZK_ERR_INPUT, "link %zu: wires %u..+2^%u are not a private segment of the circuit", k,
+                                f, m);
+        uint64_t off = (uint64_t)f - 1 - cs->n_public;
+        if (off & (len - 1))
+            return zk_set_error(ZK_ERR_INPUT, "link %zu: segment at wire %u is not aligned to 2^%u (use zk_cs_segment)",
+                                k, f, m);
+        if (prover) {
+            ZK_CHECK_ARG(links[k].wit != NULL);
+            if (!zk_whir_params_equal(&links[k].wit->params, &com->params))
+                return zk_set_error(ZK_ERR_INPUT, "link %zu: the opening data belongs to another commitment", k);
+            if (memcmp(links[k].wit->evals, cs->val + f, len * sizeof(gl_t)) != 0)
+                return zk_set_error(ZK_ERR_INPUT, "link %zu: the segment values differ from the committed vector", k);
+        }
+        out[k].com = com;
+        out[k].wit = prover ? links[k].wit : NULL;
+        out[k].w_offset = off;
+    }
+    return ZK_OK;
+}
+
+int zk_cs_prove(zk_cs *cs, const uint8_t *context, size_t context_len, const zk_cs_link *links, size_t n_links,
+                zk_wbuf *proof)
+{
+    ZK_CHECK_ARG(cs != NULL && proof != NULL && (context != NULL || context_len == 0) &&
+                 (links != NULL || n_links == 0));
+    if (cs->st != ZK_OK)
+        return zk_set_error(cs->st, "%s", cs->err);
+    if (!cs->prover)
+        return zk_set_error(ZK_ERR_INPUT, "zk_cs_prove needs a prover-mode circuit");
+    int rc = zk_cs_check(cs);
+    if (rc != ZK_OK)
+        return rc;
+    zk_spartan_link sl[ZK_CS_MAX_LINKS];
+    if ((rc = convert_links(cs, links, n_links, sl, 1)) != ZK_OK)
+        return rc;
+    const zk_r1cs *r = zk_cs_r1cs(cs);
+    if (!r)
+        return zk_set_error(cs->st, "%s", cs->err);
+    zk_transcript t;
+    zk_transcript_init(&t, CS_PROTOCOL);
+    zk_transcript_absorb(&t, "cs-context", context, context_len);
+    return zk_spartan_prove_core(r, cs->val, &t, sl, n_links, proof);
+}
+
+/* Soundness of the proof: Spartan's terms, plus the link checks (a
+ * Schwartz-Zippel term m_k / |F^3| per link, folded into sumcheck_bits) and
+ * each linked commitment's WHIR opening. */
+static void security(zk_spartan_security *sec, const zk_spartan_layout *L, const zk_cs_link *links, size_t n_links)
+{
+    zk_spartan_security_compute(sec, L);
+    double events = 4.0 * L->row_vars + 2.0 * L->col_vars + 4.0;
+    for (size_t k = 0; k < n_links; k++) {
+        events += links[k].com->params.n_vars;
+        zk_soundness_report rep;
+        zk_soundness_report_compute(&rep, &links[k].com->params);
+        if (rep.total_bits < sec->whir_bits)
+            sec->whir_bits = rep.total_bits;
+        sec->expected_proof_bytes += 8 + 24 + 8 + zk_whir_expected_proof_bytes(&links[k].com->params) + 24;
+    }
+    sec->sumcheck_bits = 3.0 * log2((double)GL_P) - log2(events);
+    sec->security_bits = sec->whir_bits < sec->sumcheck_bits ? sec->whir_bits : sec->sumcheck_bits;
+    sec->expected_proof_bytes -= 16; /* no container header */
+}
+
+int zk_cs_verify(zk_cs *cs, const uint8_t *context, size_t context_len, const zk_cs_link *links, size_t n_links,
+                 const uint8_t *proof, size_t proof_len, zk_spartan_security *sec)
+{
+    ZK_CHECK_ARG(cs != NULL && (context != NULL || context_len == 0) && (links != NULL || n_links == 0) &&
+                 (proof != NULL || proof_len == 0));
+    if (cs->st != ZK_OK)
+        return zk_set_error(ZK_ERR_INPUT, "%s", cs->err);
+    zk_spartan_link sl[ZK_CS_MAX_LINKS];
+    int rc = convert_links(cs, links, n_links, sl, 0);
+    if (rc != ZK_OK)
+        return rc;
+    const zk_r1cs *r = zk_cs_r1cs(cs);
+    if (!r)
+        return zk_set_error(ZK_ERR_INPUT, "%s", cs->err);
+    zk_spartan_layout L;
+    if ((rc = zk_spartan_layout_compute(&L, r)) != ZK_OK)
+        return rc;
+    zk_transcript t;
+    zk_transcript_init(&t, CS_PROTOCOL);
+    zk_transcript_absorb(&t, "cs-context", context, context_len);
+    zk_rbuf rb;
+    zk_rbuf_init(&rb, proof, proof_len);
+    if ((rc = zk_spartan_verify_core(r, cs->val + 1, cs->n_public, &t, sl, n_links, &rb)) != ZK_OK)
+        return rc;
+    if (zk_rbuf_left(&rb) != 0)
+        return zk_set_error(ZK_ERR_REJECT, "%zu unexpected bytes after the last section", zk_rbuf_left(&rb));
+    if (sec)
+        security(sec, &L, links, n_links);
+    return ZK_OK;
+}
