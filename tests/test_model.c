@@ -6,6 +6,7 @@
 
 #include "testutil.h"
 #include "zkmlops/circuit.h"
+#include "zkmlops/infer.h"
 #include "zkmlops/model.h"
 
 /* ---- helpers ---- */
@@ -382,6 +383,82 @@ static void test_dense_circuit(void **state)
     spec_free(&s);
 }
 
+/* ---- inference proofs ---- */
+static void test_infer_prove_verify(void **state)
+{
+    (void)state;
+    test_rng r;
+    test_rng_seed(&r, test_seed() + 4);
+    uint32_t dims[] = {6, 5, 3};
+    zk_op act[] = {ZK_OP_RELU, ZK_OP_IDENTITY};
+    dense_spec s;
+    spec_random(&s, &r, 2, dims, act, 5000);
+    zk_model m;
+    build(&m, &s, 12);
+    zk_model_private p, other;
+    assert_int_equal(zk_model_commit(&p, &m), ZK_OK);
+    assert_int_equal(zk_model_commit(&other, &m), ZK_OK); /* same weights, another commitment */
+    const uint32_t batch = 2;
+    int64_t in[12], out[6], ref[6];
+    for (int i = 0; i < 12; i++)
+        in[i] = rnd_range(&r, -(3 << 12), 3 << 12);
+    for (int priv = 0; priv <= 1; priv++) {
+        zk_wbuf pf;
+        zk_wbuf_init(&pf);
+        zk_infer_info info;
+        uint32_t used = p.openings_used;
+        assert_int_equal(zk_infer_prove(&p, in, batch, priv, out, &pf, &info), ZK_OK);
+        assert_int_equal(p.openings_used, used + 1);
+        assert_int_equal(zk_model_run_fx(&m, in, batch, ref), ZK_OK);
+        assert_memory_equal(out, ref, sizeof out);
+        assert_int_equal(info.proof_bytes, pf.len);
+        zk_infer_info vi;
+        assert_int_equal(zk_infer_verify(&p.com, priv ? NULL : in, out, batch, pf.data, pf.len, &vi), ZK_OK);
+        assert_int_equal(vi.private_input, priv);
+        assert_true(vi.sec.security_bits >= 100.0);
+        if (priv)
+            assert_memory_equal(vi.input_com_id, info.input_com_id, 32);
+        /* Wrong output. */
+        int64_t bad[6];
+        memcpy(bad, out, sizeof bad);
+        bad[4] += 1;
+        assert_int_equal(zk_infer_verify(&p.com, in, bad, batch, pf.data, pf.len, NULL), ZK_ERR_REJECT);
+        /* Wrong input (public-input proofs). */
+        if (!priv) {
+            int64_t bin[12];
+            memcpy(bin, in, sizeof bin);
+            bin[7] ^= 1;
+            assert_int_equal(zk_infer_verify(&p.com, bin, out, batch, pf.data, pf.len, NULL), ZK_ERR_REJECT);
+            /* A public-input proof needs the input. */
+            assert_int_equal(zk_infer_verify(&p.com, NULL, out, batch, pf.data, pf.len, NULL), ZK_ERR_INPUT);
+        }
+        /* Another commitment of the same model. */
+        assert_int_equal(zk_infer_verify(&other.com, in, out, batch, pf.data, pf.len, NULL), ZK_ERR_REJECT);
+        /* Wrong batch. */
+        assert_int_equal(zk_infer_verify(&p.com, in, out, 1, pf.data, pf.len, NULL), ZK_ERR_REJECT);
+        /* Tampered bytes anywhere: never accepted. */
+        for (size_t pos = 16; pos < pf.len; pos += pf.len / 29 + 1) {
+            pf.data[pos] ^= 0x10;
+            assert_int_not_equal(zk_infer_verify(&p.com, in, out, batch, pf.data, pf.len, NULL), ZK_OK);
+            pf.data[pos] ^= 0x10;
+        }
+        assert_int_not_equal(zk_infer_verify(&p.com, in, out, batch, pf.data, pf.len - 1, NULL), ZK_OK);
+        assert_int_equal(zk_infer_verify(&p.com, in, out, batch, pf.data, pf.len, NULL), ZK_OK);
+        zk_wbuf_free(&pf);
+    }
+    /* A different (wrong) witness: prover with tampered weights in the model
+     * but the original commitment cannot produce a proof (the link fails). */
+    p.model.tensors[1].qdata[0] += 1;
+    zk_wbuf pf;
+    zk_wbuf_init(&pf);
+    assert_int_not_equal(zk_infer_prove(&p, in, batch, 0, out, &pf, NULL), ZK_OK);
+    zk_wbuf_free(&pf);
+    zk_model_private_free(&p);
+    zk_model_private_free(&other);
+    zk_model_free(&m);
+    spec_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -390,6 +467,7 @@ int main(void)
         cmocka_unit_test(test_run_fx_range),
         cmocka_unit_test(test_commit_files),
         cmocka_unit_test(test_dense_circuit),
+        cmocka_unit_test(test_infer_prove_verify),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
