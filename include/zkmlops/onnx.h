@@ -30,13 +30,14 @@
  *   Relu, Sigmoid, Tanh, Identity: one input. LeakyRelu: floats[0] = alpha.
  *   Conv        in {X [N,C,H,W], W [M, C/group, kh, kw], B? [M]};
  *               ints {stride_h, stride_w, pad_top, pad_left, pad_bottom,
- *               pad_right, dilation_h, dilation_w, group, kh, kw} (11).
- *   MaxPool, AveragePool: in {X [N,C,H,W]}; ints {kh, kw, stride_h, stride_w,
- *               pad_top, pad_left, pad_bottom, pad_right, dilation_h,
- *               dilation_w, count_include_pad} (11); ceil_mode is reflected
- *               in the output shape. Padded cells never win a max; the
- *               average divides by the in-bounds count (count_include_pad
- *               = 0) or by the count inside the padded input (= 1).
+ *               pad_right, dilation_h, dilation_w, group} (9).
+ *   MaxPool     in {X [N,C,H,W]}; ints {kh, kw, stride_h, stride_w, pad_top,
+ *               pad_left, pad_bottom, pad_right, dilation_h, dilation_w} (10).
+ *   AveragePool in {X}; ints {kh, kw, stride_h, stride_w, pad_top, pad_left,
+ *               pad_bottom, pad_right, count_include_pad} (9).
+ *               ceil_mode = 1 becomes extra end padding (padded cells never
+ *               win a max and are not counted by an average without
+ *               count_include_pad; with it, ceil_mode is refused).
  *   GlobalAveragePool: in {X [N,C,H,W]} -> [N,C,1,1].
  *   BatchNormalization: folded into a preceding Conv/Gemm/MatMul when that
  *               node's output has no other use; otherwise a BATCHNORM node
@@ -103,6 +104,15 @@ typedef struct {
  * zk_onnx_load prefixes errors with the path. */
 int zk_onnx_load_mem(zk_model *out, const uint8_t *buf, size_t len, const zk_onnx_options *opt) ZK_WARN_UNUSED;
 int zk_onnx_load(zk_model *out, const char *path, const zk_onnx_options *opt) ZK_WARN_UNUSED;
+
+/* Read an EZKL-style input file {"input_data": [[...], ...]}: all numbers,
+ * flattened row-major, form batch = count / input_size examples (one inner
+ * array per example, or one flat array holding the whole batch). *data is
+ * malloc'd (batch * input_size floats; caller frees). ZK_OK, ZK_ERR_IO,
+ * ZK_ERR_INPUT (not JSON, not numbers, count not a positive multiple of
+ * input_size), ZK_ERR_NOMEM (more than 2^28 values / 2^20 examples). Errors
+ * are prefixed with the path. (src/ml/input_json.c) */
+int zk_model_input_json_load(const char *path, uint64_t input_size, float **data, uint32_t *batch) ZK_WARN_UNUSED;
 
 /* ---- Float reference interpreter (src/ml/model_float.c) ----
  * Runs the IR in single-precision float arithmetic (double accumulators)

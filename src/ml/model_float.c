@@ -129,7 +129,7 @@ static int run_node(const zk_model *m, const zk_node *nd, float *const *buf)
         const float *bias = nd->n_in > 2 ? m->tensors[nd->in[2]].fdata : NULL;
         int64_t C = x.dims[1], H = x.dims[2], W = x.dims[3], M = o.dims[1], OH = o.dims[2], OW = o.dims[3];
         int64_t sh = nd->ints[0], sw = nd->ints[1], pt = nd->ints[2], pl = nd->ints[3], dh = nd->ints[6],
-                dw = nd->ints[7], g = nd->ints[8], kh = nd->ints[9], kw = nd->ints[10];
+                dw = nd->ints[7], g = nd->ints[8], kh = w.dims[2], kw = w.dims[3];
         int64_t cg = C / g, mg = M / g;
         for (int64_t mo = 0; mo < M; mo++) {
             int64_t grp = mo / mg;
@@ -157,9 +157,11 @@ static int run_node(const zk_model *m, const zk_node *nd, float *const *buf)
     case ZK_OP_MAXPOOL:
     case ZK_OP_AVGPOOL: {
         int64_t C = x.dims[1], H = x.dims[2], W = x.dims[3], OH = o.dims[2], OW = o.dims[3];
+        int is_max = nd->op == ZK_OP_MAXPOOL;
         int64_t kh = nd->ints[0], kw = nd->ints[1], sh = nd->ints[2], sw = nd->ints[3], pt = nd->ints[4],
-                pl = nd->ints[5], pb = nd->ints[6], pr = nd->ints[7], dh = nd->ints[8], dw = nd->ints[9],
-                cip = nd->ints[10];
+                pl = nd->ints[5], pb = nd->ints[6], pr = nd->ints[7];
+        int64_t dh = is_max && nd->n_ints >= 10 ? nd->ints[8] : 1, dw = is_max && nd->n_ints >= 10 ? nd->ints[9] : 1;
+        int64_t cip = !is_max && nd->n_ints >= 9 ? nd->ints[8] : 0;
         for (int64_t ch = 0; ch < C; ch++)
             for (int64_t oy = 0; oy < OH; oy++)
                 for (int64_t ox = 0; ox < OW; ox++) {

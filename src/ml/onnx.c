@@ -952,9 +952,9 @@ static int op_conv(ctx *c)
         nd->in[2] = tbias;
         nd->n_in = 3;
     }
-    int64_t at[11] = {s[0], s[1], pads[0], pads[1], pads[2], pads[3], d[0], d[1], group, k[0], k[1]};
+    int64_t at[9] = {s[0], s[1], pads[0], pads[1], pads[2], pads[3], d[0], d[1], group};
     memcpy(nd->ints, at, sizeof at);
-    nd->n_ints = 11;
+    nd->n_ints = 9;
     return ZK_OK;
 }
 
@@ -997,14 +997,24 @@ static int op_pool(ctx *c, zk_op op)
         int64_t o = ceil_mode ? (padded - span + s[i] - 1) / s[i] + 1 : (padded - span) / s[i] + 1;
         if (ceil_mode && (o - 1) * s[i] >= X->dims[2 + i] + pads[i])
             o--; /* the last window must start inside the input or the left padding */
+        /* ceil_mode = extra end padding (padded cells never win a max and are not
+         * counted by an average without count_include_pad). */
+        int64_t extra = (o - 1) * s[i] + span - padded;
+        if (extra > 0) {
+            if (op == ZK_OP_AVGPOOL && cip)
+                return node_fail(c, ZK_ERR_INPUT, "ceil_mode = 1 with count_include_pad = 1 is not supported");
+            pads[i + 2] += extra;
+        }
         od[2 + i] = o;
     }
     zk_node *nd;
     if ((st = emit1(c, op, x, 4, od, &nd)) != ZK_OK)
         return st;
-    int64_t at[11] = {k[0], k[1], s[0], s[1], pads[0], pads[1], pads[2], pads[3], d[0], d[1], cip ? 1 : 0};
-    memcpy(nd->ints, at, sizeof at);
-    nd->n_ints = 11;
+    int64_t at[10] = {k[0], k[1], s[0], s[1], pads[0], pads[1], pads[2], pads[3], d[0], d[1]};
+    if (op == ZK_OP_AVGPOOL)
+        at[8] = cip ? 1 : 0;
+    nd->n_ints = op == ZK_OP_AVGPOOL ? 9 : 10;
+    memcpy(nd->ints, at, nd->n_ints * sizeof at[0]);
     return ZK_OK;
 }
 
