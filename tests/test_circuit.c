@@ -180,6 +180,33 @@ static int gadget_fixed_cost(const gcase *c, uint32_t *cost)
     case G_MUL: *cost = 1; return 1;
     case G_DOT: *cost = 3; return 1;
     case G_AFFINE: *cost = 1; return 1;
+    case G_SIGMOID: *cost = 2 * b + 3 * (b - c->p1 + 5) + 7; return 1;
+    case G_CLIP: {
+        unsigned w = b;
+        int64_t lim[2] = {c->lo, c->hi};
+        for (int i = 0; i < 2; i++) {
+            unsigned sw = 1;
+            while (lim[i] < -((int64_t)1 << (sw - 1)) || lim[i] >= ((int64_t)1 << (sw - 1)))
+                sw++;
+            if (sw > w)
+                w = sw;
+        }
+        *cost = 2 * (w + 2) + 2;
+        return 1;
+    }
+    case G_DIV: {
+        unsigned e = 0, k = 0;
+        while (((int64_t)2 << e) <= c->d)
+            e++;
+        while (((int64_t)1 << k) < c->d)
+            k++; /* bit length of d - 1 */
+        unsigned qb = b > e + 1 ? b - e : 1;
+        *cost = k + ((c->d & (c->d - 1)) ? k + 1 : 0) + qb + 2;
+        return 1;
+    }
+    case G_ARGMAX:
+        *cost = c->n_in == 1 ? 1 + 2 : (unsigned)(c->n_in - 1) * (b + 3) - 1 + 2 * (unsigned)c->n_in;
+        return 1;
     }
     return 0;
 }
@@ -292,10 +319,10 @@ static void test_gadgets_random(void **state)
                 c.n_in = 2;
                 if (c.bits > 60)
                     c.bits = 60;
+                if (c.bits < 2)
+                    c.bits = 2;
                 c.in[0] = rnd_signed(&r, c.bits - 1);
-                c.in[1] = it % 3 == 0 ? c.in[0] : rnd_signed(&r, c.bits - 1 ? c.bits - 1 : 1);
-                if (c.bits == 1)
-                    c.in[0] = c.in[1] = 0;
+                c.in[1] = it % 3 == 0 ? c.in[0] : rnd_signed(&r, c.bits - 1);
                 break;
             case G_IS_ZERO:
                 c.in[0] = it % 3 == 0 ? 0 : rnd_signed(&r, 62);
