@@ -15,7 +15,14 @@ Models (fixed seeds, deterministic):
                MaxPool 2, Conv 8->16 3x3 pad 1, Relu, AveragePool 2, Flatten,
                Gemm 64->10 (input [N, 1, 8, 8], 64 values per example)
 
-For each model NAME the script writes (do not edit by hand):
+  ops_a, ops_b hand-built graphs covering the other operators (BatchNormalization
+               folded and unfolded, grouped/dilated/strided Conv, ceil-mode MaxPool,
+               Pad, AveragePool, Transpose, Reshape, MatMul, Tanh, Concat, Sub,
+               Gemm with alpha/beta, LeakyRelu, Softmax, ...); reference outputs
+               from PyTorch's functional ops (NAME.test.json, NAME.expected.json)
+  bad/*.onnx   hostile or unsupported models that must be refused with a clear error
+
+For each trained model NAME the script writes (do not edit by hand):
   NAME.onnx            the model (opset 13, dynamic batch dimension)
   NAME.calib.json      {"input_data": [[...]]} calibration inputs (training rows)
   NAME.test.json       {"input_data": [[...]]} held-out test inputs
@@ -192,6 +199,156 @@ def digits_models(out):
     write_set(out, "digits_cnn", x[tr], x[te], y[te], pred, acc)
 
 
+def op_models(out):
+    """Hand-built graphs covering the other supported operators, with reference
+    outputs computed by PyTorch's functional ops (an independent implementation)."""
+    import torch.nn.functional as F
+    rng = np.random.RandomState(5)
+
+    def f32(*shape, scale=1.0):
+        return (rng.randn(*shape) * scale).astype(np.float32)
+
+    # ops_a: BN (unfolded, on the input), Conv, BN (folded), LeakyRelu, MaxPool, Pad,
+    # AveragePool, Transpose, Reshape, MatMul, Tanh, Sigmoid, Concat, Sub, Gemm
+    # (alpha, beta), Softmax (final).
+    C, H = 3, 6
+    bn1 = [np.abs(f32(C)) + 0.5, f32(C), f32(C), np.abs(f32(C)) + 0.2]
+    Wc, bc = f32(4, C, 3, 3, scale=0.4), f32(4, scale=0.1)
+    bn2 = [np.abs(f32(4)) + 0.5, f32(4), f32(4), np.abs(f32(4)) + 0.2]
+    Wm = f32(64, 8, scale=0.2)
+    sub = f32(16, scale=0.3)
+    Wg, bg = f32(5, 16), f32(5)
+    inits = [numpy_helper.from_array(a, n) for a, n in
+             zip(bn1 + [Wc, bc] + bn2 + [Wm, sub, Wg, bg, np.array([0, 64], dtype=np.int64),
+                                         np.array([0, 0, 1, 1, 0, 0, 1, 1], dtype=np.int64),
+                                         np.array(0.5, dtype=np.float32)],
+                 ["g1", "b1", "m1", "v1", "Wc", "bc", "g2", "b2", "m2", "v2", "Wm", "sub", "Wg", "bg", "shape",
+                  "pads", "padv"])]
+    nodes = [
+        helper.make_node("BatchNormalization", ["input", "g1", "b1", "m1", "v1"], ["n1"], name="bn_in", epsilon=1e-3),
+        helper.make_node("Conv", ["n1", "Wc", "bc"], ["c1"], name="conv", pads=[1, 1, 1, 1], kernel_shape=[3, 3]),
+        helper.make_node("BatchNormalization", ["c1", "g2", "b2", "m2", "v2"], ["n2"], name="bn_conv"),
+        helper.make_node("LeakyRelu", ["n2"], ["l1"], name="lrelu", alpha=0.1),
+        helper.make_node("MaxPool", ["l1"], ["p1"], name="maxpool", kernel_shape=[2, 2], strides=[2, 2]),
+        helper.make_node("Pad", ["p1", "pads", "padv"], ["p2"], name="pad", mode="constant"),
+        helper.make_node("AveragePool", ["p2"], ["p3"], name="avgpool", kernel_shape=[2, 2], strides=[1, 1]),
+        helper.make_node("Transpose", ["p3"], ["t1"], name="transpose", perm=[0, 1, 3, 2]),
+        helper.make_node("Reshape", ["t1", "shape"], ["r1"], name="reshape"),
+        helper.make_node("MatMul", ["r1", "Wm"], ["m1o"], name="matmul"),
+        helper.make_node("Tanh", ["m1o"], ["th"], name="tanh"),
+        helper.make_node("Sigmoid", ["m1o"], ["sg"], name="sigmoid"),
+        helper.make_node("Concat", ["th", "sg"], ["cc"], name="concat", axis=1),
+        helper.make_node("Sub", ["cc", "sub"], ["sb"], name="sub"),
+        helper.make_node("Gemm", ["sb", "Wg", "bg"], ["logits"], name="gemm", transB=1, alpha=0.5, beta=2.0),
+        helper.make_node("Softmax", ["logits"], ["output"], name="softmax", axis=-1),
+    ]
+    g = helper.make_graph(nodes, "ops_a", [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["N", C, H, H])],
+                          [helper.make_tensor_value_info("output", TensorProto.FLOAT, ["N", 5])], inits)
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)], producer_name="zkmlops train_models.py")
+    m.ir_version = 8
+    onnx.checker.check_model(m)
+    onnx.save(m, os.path.join(out, "ops_a.onnx"))
+    x = f32(16, C, H, H)
+    t = lambda a: torch.tensor(a)
+    with torch.no_grad():
+        y = F.batch_norm(t(x), t(bn1[2]), t(bn1[3]), t(bn1[0]), t(bn1[1]), eps=1e-3)
+        y = F.conv2d(y, t(Wc), t(bc), padding=1)
+        y = F.batch_norm(y, t(bn2[2]), t(bn2[3]), t(bn2[0]), t(bn2[1]), eps=1e-5)
+        y = F.leaky_relu(y, 0.1)
+        y = F.max_pool2d(y, 2, 2)
+        y = F.pad(y, (1, 1, 1, 1), value=0.5)
+        y = F.avg_pool2d(y, 2, 1)
+        y = y.transpose(2, 3).reshape(-1, 64) @ t(Wm)
+        y = torch.cat([torch.tanh(y), torch.sigmoid(y)], 1) - t(sub)
+        y = 0.5 * (y @ t(Wg).T) + 2.0 * t(bg)
+        y = torch.softmax(y, -1).numpy()
+    dump(os.path.join(out, "ops_a.test.json"), {"input_data": rows(x.reshape(16, -1))})
+    dump(os.path.join(out, "ops_a.expected.json"), {"output_data": [[float(v) for v in r] for r in y]})
+
+    # ops_b: grouped, dilated, strided Conv with asymmetric pads, GlobalAveragePool,
+    # Flatten, Identity, Add and Mul of two activations, Relu; ceil_mode MaxPool.
+    Wg2, bg2 = f32(4, 2, 3, 3, scale=0.5), f32(4)
+    inits = [numpy_helper.from_array(Wg2, "W"), numpy_helper.from_array(bg2, "B")]
+    nodes = [
+        helper.make_node("Conv", ["input", "W", "B"], ["c"], name="gconv", group=2, dilations=[2, 2],
+                         strides=[2, 1], pads=[1, 0, 2, 1]),
+        helper.make_node("MaxPool", ["c"], ["mp"], name="mp_ceil", kernel_shape=[2, 2], strides=[2, 2], ceil_mode=1),
+        helper.make_node("GlobalAveragePool", ["mp"], ["gap"], name="gap"),
+        helper.make_node("Flatten", ["gap"], ["f"], name="flatten"),
+        helper.make_node("Identity", ["f"], ["i"], name="identity"),
+        helper.make_node("Add", ["i", "f"], ["a"], name="add2"),
+        helper.make_node("Mul", ["a", "i"], ["mu"], name="mul2"),
+        helper.make_node("Relu", ["mu"], ["output"], name="relu"),
+    ]
+    g = helper.make_graph(nodes, "ops_b", [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 4, 9, 7])],
+                          [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, 4])], inits)
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)], producer_name="zkmlops train_models.py")
+    m.ir_version = 8
+    onnx.checker.check_model(m)
+    onnx.save(m, os.path.join(out, "ops_b.onnx"))
+    xs = f32(6, 1, 4, 9, 7)
+    ys = []
+    with torch.no_grad():
+        for xb in xs:
+            y = F.conv2d(F.pad(t(xb), (0, 1, 1, 2)), t(Wg2), t(bg2), stride=(2, 1), dilation=2, groups=2)
+            y = F.max_pool2d(y, 2, 2, ceil_mode=True)
+            y = y.mean(dim=(2, 3))
+            y = torch.relu((y + y) * y)
+            ys.append(y.numpy()[0])
+    dump(os.path.join(out, "ops_b.test.json"), {"input_data": rows(xs.reshape(6, -1))})
+    dump(os.path.join(out, "ops_b.expected.json"), {"output_data": [[float(v) for v in r] for r in ys]})
+    print("ops_a, ops_b: operator fixtures with PyTorch reference outputs")
+
+
+def hostile_models(out):
+    """Malformed or unsupported models: each must be refused with a clear error."""
+    d = os.path.join(out, "bad")
+    os.makedirs(d, exist_ok=True)
+
+    def model(nodes, inits, ins, outs, opset=13):
+        g = helper.make_graph(nodes, "bad", ins, outs, inits)
+        m = helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)])
+        m.ir_version = 8
+        return m
+
+    vi = helper.make_tensor_value_info
+    x4 = [vi("x", TensorProto.FLOAT, ["N", 4])]
+    y = [vi("y", TensorProto.FLOAT, ["N", 4])]
+    cases = {}
+    cases["unsupported_op"] = model([helper.make_node("Cos", ["x"], ["y"], name="cosine")], [], x4, y)
+    cases["two_inputs"] = model([helper.make_node("Add", ["x", "z"], ["y"], name="add")], [],
+                                x4 + [vi("z", TensorProto.FLOAT, ["N", 4])], y)
+    cases["symbolic_dim"] = model([helper.make_node("Relu", ["x"], ["y"], name="r")], [],
+                                  [vi("x", TensorProto.FLOAT, ["N", "features"])], y)
+    def raw_tensor(name, dims, raw):
+        t = TensorProto()
+        t.name = name
+        t.data_type = TensorProto.FLOAT
+        t.dims.extend(dims)
+        t.raw_data = raw
+        return t
+
+    big = raw_tensor("W", [1 << 20, 1 << 20], b"")
+    cases["huge_initializer"] = model([helper.make_node("MatMul", ["x", "W"], ["y"], name="mm")], [big], x4, y)
+    short = raw_tensor("W", [4, 4], b"\0" * 12)
+    cases["short_raw_data"] = model([helper.make_node("MatMul", ["x", "W"], ["y"], name="mm")], [short], x4, y)
+    cases["missing_input"] = model([helper.make_node("Relu", ["nowhere"], ["y"], name="r")], [], x4, y)
+    cases["ml_domain"] = model([helper.make_node("Normalizer", ["x"], ["y"], name="norm", domain="ai.onnx.ml")],
+                               [], x4, y)
+    cases["string_initializer"] = model(
+        [helper.make_node("Add", ["x", "s"], ["y"], name="add")],
+        [helper.make_tensor("s", TensorProto.STRING, [1], vals=[b"a"])], x4, y)
+    cases["bad_reshape"] = model(
+        [helper.make_node("Reshape", ["x", "shape"], ["y"], name="rs")],
+        [numpy_helper.from_array(np.array([3, 5], dtype=np.int64), "shape")], x4, y)
+    for name, m in cases.items():
+        with open(os.path.join(d, name + ".onnx"), "wb") as f:
+            f.write(m.SerializeToString())
+    with open(os.path.join(d, "not_protobuf.onnx"), "wb") as f:
+        f.write(b"this is not an ONNX file\n")
+    print(f"bad/: {len(cases) + 1} hostile models")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=os.path.join(ROOT, "tests", "fixtures", "onnx"))
@@ -201,6 +358,8 @@ def main():
     torch.set_num_threads(1)
     bc_models(a.out)
     digits_models(a.out)
+    op_models(a.out)
+    hostile_models(a.out)
 
 
 if __name__ == "__main__":
