@@ -88,16 +88,16 @@ typedef struct {
     uint32_t label_col;   /* index of the label in the final schema (before reordering) */
     uint8_t digest[ZK_HASH_BYTES]; /* SHA-256 of the canonical bytes */
     char *canonical;      /* owned: canonical JSON (cJSON unformatted print of the parsed file) */
-} zk_pipeline;
+} zk_prep_pipeline;
 
 /* Parse and resolve a pipeline file's text (len bytes) against the raw
  * commitment's schema. Errors are ZK_ERR_INPUT with "path: json.path: problem",
  * e.g. "prep.json: transforms[2].column: no column 'foo' in the commitment's
  * schema"; ZK_ERR_NOMEM. */
-int zk_pipeline_parse(zk_pipeline *pl, const char *path, const char *text, size_t len,
+int zk_prep_pipeline_parse(zk_prep_pipeline *pl, const char *path, const char *text, size_t len,
                       const zk_dataset_meta *raw) ZK_WARN_UNUSED;
-int zk_pipeline_load(zk_pipeline *pl, const char *path, const zk_dataset_meta *raw) ZK_WARN_UNUSED;
-void zk_pipeline_free(zk_pipeline *pl);
+int zk_prep_pipeline_load(zk_prep_pipeline *pl, const char *path, const zk_dataset_meta *raw) ZK_WARN_UNUSED;
+void zk_prep_pipeline_free(zk_prep_pipeline *pl);
 
 /* Deterministic split permutation of n kept rows by seed:
  * stream = zk_prg_expand(seed32, "zkmlops/preprocess/split/v1", ...) where
@@ -107,7 +107,7 @@ void zk_pipeline_free(zk_pipeline *pl);
  * from the identity. perm: n entries (caller-allocated). */
 int zk_prep_permutation(uint64_t seed, uint32_t n, uint32_t *perm) ZK_WARN_UNUSED;
 /* Test rows: floor(n * test_fraction + 1/2) (IEEE double). */
-uint32_t zk_prep_n_test(const zk_pipeline *pl, uint32_t n_kept);
+uint32_t zk_prep_n_test(const zk_prep_pipeline *pl, uint32_t n_kept);
 
 /* Public claims (the --output file): row accounting and the training-set
  * reference per output feature (every output column but the label):
@@ -137,7 +137,7 @@ typedef struct {
  * pipeline was resolved against; raw_range_bits = the commitment's range bits,
  * which fixes the public bit bounds). ZK_ERR_RANGE when a value exceeds what
  * the fixed-point formulas support (message names the column and step). */
-int zk_prep_apply(const zk_pipeline *pl, const zk_dataset *raw, unsigned raw_range_bits,
+int zk_prep_apply(const zk_prep_pipeline *pl, const zk_dataset *raw, unsigned raw_range_bits,
                   zk_prep_result *out) ZK_WARN_UNUSED;
 void zk_prep_result_free(zk_prep_result *r);
 /* The raw committed data as a plain dataset (values read from the table). */
@@ -156,12 +156,12 @@ typedef struct {
  * Appends a complete proof file (container kind ZK_PROOF_PREPROCESS) to proof.
  * ZK_OK, ZK_ERR_INPUT (the outputs are not the pipeline's result), ZK_ERR_RANGE,
  * ZK_ERR_NOMEM. Fills *sec (constraints, wires) if not NULL. */
-int zk_prep_prove(const zk_pipeline *pl, const zk_dataset_private *raw,
+int zk_prep_prove(const zk_prep_pipeline *pl, const zk_dataset_private *raw,
                   const zk_dataset_private *train, const zk_dataset_private *test,
                   const zk_prep_claims *claims, zk_wbuf *proof, zk_prep_security *sec) ZK_WARN_UNUSED;
 /* Verify against the public commitments and claims. ZK_OK, ZK_ERR_REJECT,
  * ZK_ERR_INPUT (malformed proof, shapes inconsistent with the pipeline). */
-int zk_prep_verify(const zk_pipeline *pl, const zk_dataset_commitment *raw,
+int zk_prep_verify(const zk_prep_pipeline *pl, const zk_dataset_commitment *raw,
                    const zk_dataset_commitment *train, const zk_dataset_commitment *test,
                    const zk_prep_claims *claims, const uint8_t *proof, size_t proof_len,
                    zk_prep_security *sec) ZK_WARN_UNUSED;
@@ -169,17 +169,19 @@ int zk_prep_verify(const zk_pipeline *pl, const zk_dataset_commitment *raw,
 /* Check that train / test commitment shapes match what the pipeline produces
  * from raw with these claims (row counts, column names, scale). ZK_OK or
  * ZK_ERR_INPUT naming the mismatch. */
-int zk_prep_check_shapes(const zk_pipeline *pl, const zk_dataset_meta *raw, const zk_dataset_meta *train,
+int zk_prep_check_shapes(const zk_prep_pipeline *pl, const zk_dataset_meta *raw, const zk_dataset_meta *train,
                          const zk_dataset_meta *test, const zk_prep_claims *claims) ZK_WARN_UNUSED;
 
 /* Build the circuit (exposed for tests: zk_cs_check on small instances).
  * Prover mode (cs prover): raw/train/test table values (2^(log_rows+log_cols)
  * each, layout of dataset.h) are given; verifier mode: NULL. The metas fix the
  * shapes; claims are the public values. Writes the first wire of each segment
- * to seg[0..3) (raw, train, test). Errors through the cs sticky status. */
-void zk_prep_circuit(zk_cs *cs, const zk_pipeline *pl, const zk_dataset_meta *raw_meta,
+ * to seg[0..3) (raw, train, test). Returns ZK_OK or an error of its own
+ * (ZK_ERR_NOMEM, ZK_ERR_RANGE, ZK_ERR_INPUT); gadget failures are in
+ * zk_cs_status(cs). */
+int zk_prep_circuit(zk_cs *cs, const zk_prep_pipeline *pl, const zk_dataset_meta *raw_meta,
                      unsigned raw_range_bits, const zk_dataset_meta *train_meta,
                      const zk_dataset_meta *test_meta, const zk_prep_claims *claims, const gl_t *raw_tab,
-                     const gl_t *train_tab, const gl_t *test_tab, uint32_t seg[3]);
+                     const gl_t *train_tab, const gl_t *test_tab, uint32_t seg[3]) ZK_WARN_UNUSED;
 
 #endif

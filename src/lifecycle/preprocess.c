@@ -48,7 +48,7 @@ int zk_prep_permutation(uint64_t seed, uint32_t n, uint32_t *perm)
     return st;
 }
 
-uint32_t zk_prep_n_test(const zk_pipeline *pl, uint32_t n_kept)
+uint32_t zk_prep_n_test(const zk_prep_pipeline *pl, uint32_t n_kept)
 {
     double v = floor((double)n_kept * pl->test_fraction + 0.5);
     if (v < 0)
@@ -78,7 +78,7 @@ void zk_prep_result_free(zk_prep_result *r)
     zk_prep_claims_free(&r->claims);
 }
 
-uint32_t prep_step_bits(const zk_pipeline *pl, uint32_t step, uint32_t n_kept, const unsigned *bits_in,
+uint32_t prep_step_bits(const zk_prep_pipeline *pl, uint32_t step, uint32_t n_kept, const unsigned *bits_in,
                         unsigned *bits_out)
 {
     const zk_prep_transform *t = &pl->t[step];
@@ -130,7 +130,7 @@ uint32_t prep_step_bits(const zk_pipeline *pl, uint32_t step, uint32_t n_kept, c
     return w;
 }
 
-int prep_out_bits(const zk_pipeline *pl, unsigned raw_bits, uint32_t n_kept, unsigned *out_bits)
+int prep_out_bits(const zk_prep_pipeline *pl, unsigned raw_bits, uint32_t n_kept, unsigned *out_bits)
 {
     uint32_t maxw = ZK_DATASET_MAX_COLS + 1;
     unsigned *a = malloc(maxw * sizeof *a), *b = malloc(maxw * sizeof *b);
@@ -183,7 +183,7 @@ int zk_prep_dataset_from_private(zk_dataset *ds, const zk_dataset_private *p)
 }
 
 /* Build an output dataset from the final table rows `rows` (n of them). */
-static int make_output(zk_dataset *ds, const zk_pipeline *pl, const int64_t *tab, uint32_t width,
+static int make_output(zk_dataset *ds, const zk_prep_pipeline *pl, const int64_t *tab, uint32_t width,
                        const uint32_t *rows, uint32_t n)
 {
     memset(ds, 0, sizeof *ds);
@@ -210,7 +210,7 @@ static int make_output(zk_dataset *ds, const zk_pipeline *pl, const int64_t *tab
     return ZK_OK;
 }
 
-static int range_fail(const zk_pipeline *pl, uint32_t step, uint32_t col, const char *what)
+static int range_fail(const zk_prep_pipeline *pl, uint32_t step, uint32_t col, const char *what)
 {
     (void)pl;
     return zk_set_error(ZK_ERR_RANGE, "transforms[%u] (column %u): %s exceeds the supported fixed-point range", step,
@@ -241,7 +241,7 @@ static int col_stats(const int64_t *x, size_t stride, uint32_t n, int64_t *mean,
     return ZK_OK;
 }
 
-int zk_prep_apply(const zk_pipeline *pl, const zk_dataset *raw, unsigned raw_range_bits, zk_prep_result *out)
+int zk_prep_apply(const zk_prep_pipeline *pl, const zk_dataset *raw, unsigned raw_range_bits, zk_prep_result *out)
 {
     memset(out, 0, sizeof *out);
     const uint32_t n_raw = raw->meta.n_rows, s = pl->scale_bits;
@@ -474,7 +474,7 @@ out:
     return st;
 }
 
-int zk_prep_check_shapes(const zk_pipeline *pl, const zk_dataset_meta *raw, const zk_dataset_meta *train,
+int zk_prep_check_shapes(const zk_prep_pipeline *pl, const zk_dataset_meta *raw, const zk_dataset_meta *train,
                          const zk_dataset_meta *test, const zk_prep_claims *c)
 {
     if (c->n_raw != raw->n_rows)

@@ -76,10 +76,10 @@ static inline unsigned prep_minmax_in_bits(unsigned B) { return prep_umax(prep_i
  * t->width_in entries, bits_out room for the width after the step). Returns
  * the width after the step, or 0 when a bound exceeds what the formulas
  * support (error set, ZK_ERR_RANGE). */
-uint32_t prep_step_bits(const zk_pipeline *pl, uint32_t step, uint32_t n_kept, const unsigned *bits_in,
+uint32_t prep_step_bits(const zk_prep_pipeline *pl, uint32_t step, uint32_t n_kept, const unsigned *bits_in,
                         unsigned *bits_out);
 /* Bits of every output column (out_n_cols entries, label last), from the raw range bits. */
-int prep_out_bits(const zk_pipeline *pl, unsigned raw_bits, uint32_t n_kept, unsigned *out_bits);
+int prep_out_bits(const zk_prep_pipeline *pl, unsigned raw_bits, uint32_t n_kept, unsigned *out_bits);
 
 /* Histogram thresholds of a train feature: T[e] = mean + ceil((e - 4) std / 2), e = 0..8. */
 static inline int64_t prep_threshold(int64_t mean, int64_t sd, int e)

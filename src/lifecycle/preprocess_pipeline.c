@@ -31,7 +31,7 @@ static int schema_find(const schema *s, const char *name)
     return -1;
 }
 
-void zk_pipeline_free(zk_pipeline *pl)
+void zk_prep_pipeline_free(zk_prep_pipeline *pl)
 {
     if (!pl)
         return;
@@ -145,7 +145,7 @@ static int resolve_cols(const char *path, const char *jp0, const cJSON *tr, cons
     return ZK_OK;
 }
 
-int zk_pipeline_parse(zk_pipeline *pl, const char *path, const char *text, size_t len,
+int zk_prep_pipeline_parse(zk_prep_pipeline *pl, const char *path, const char *text, size_t len,
                       const zk_dataset_meta *raw)
 {
     memset(pl, 0, sizeof *pl);
@@ -434,11 +434,11 @@ out:
     schema_free(&cur);
     cJSON_Delete(root);
     if (st != ZK_OK)
-        zk_pipeline_free(pl);
+        zk_prep_pipeline_free(pl);
     return st;
 }
 
-int zk_pipeline_load(zk_pipeline *pl, const char *path, const zk_dataset_meta *raw)
+int zk_prep_pipeline_load(zk_prep_pipeline *pl, const char *path, const zk_dataset_meta *raw)
 {
     uint8_t *text;
     size_t len;
@@ -446,7 +446,7 @@ int zk_pipeline_load(zk_pipeline *pl, const char *path, const zk_dataset_meta *r
     int st = zk_read_file(path, ZK_PREP_PIPELINE_MAX_BYTES, &text, &len);
     if (st != ZK_OK)
         return st;
-    st = zk_pipeline_parse(pl, path, (const char *)text, len, raw);
+    st = zk_prep_pipeline_parse(pl, path, (const char *)text, len, raw);
     free(text);
     return st;
 }
