@@ -1,4 +1,5 @@
 /* Model IR, fixed-point reference, commitment files, inference circuit. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -459,6 +460,439 @@ static void test_infer_prove_verify(void **state)
     spec_free(&s);
 }
 
+/* ---- hand-built graphs exercising every op ---- */
+static void gb_init(zk_model *m)
+{
+    memset(m, 0, sizeof *m);
+    m->tensors = calloc(32, sizeof *m->tensors);
+    m->nodes = calloc(32, sizeof *m->nodes);
+    m->act_bits = 40;
+}
+
+static uint32_t gb_tensor(zk_model *m, uint32_t rank, const int64_t *dims, uint32_t scale, const int64_t *q)
+{
+    uint32_t i = m->n_tensors++;
+    assert_true(i < 32);
+    zk_tensor *t = &m->tensors[i];
+    snprintf(t->name, sizeof t->name, "t%u", i);
+    t->rank = rank;
+    for (uint32_t d = 0; d < rank; d++)
+        t->dims[d] = dims[d];
+    t->scale = scale;
+    if (q) {
+        t->is_param = 1;
+        uint64_t n = zk_tensor_numel(t);
+        t->qdata = malloc(n * sizeof *t->qdata);
+        memcpy(t->qdata, q, n * sizeof *q);
+    }
+    return i;
+}
+
+static void gb_node(zk_model *m, zk_op op, const uint32_t *in, uint32_t n_in, uint32_t out, const int64_t *ints,
+                    uint32_t n_ints, float f0)
+{
+    zk_node *nd = &m->nodes[m->n_nodes];
+    snprintf(nd->name, sizeof nd->name, "n%u", m->n_nodes);
+    m->n_nodes++;
+    nd->op = op;
+    nd->n_in = n_in;
+    memcpy(nd->in, in, n_in * sizeof *in);
+    nd->n_out = 1;
+    nd->out[0] = out;
+    nd->n_ints = n_ints;
+    if (n_ints)
+        memcpy(nd->ints, ints, n_ints * sizeof *ints);
+    nd->floats[0] = f0;
+}
+
+/* The committed vector of a model without committing (for circuit checks). */
+static gl_t *param_vector(const zk_model *m, uint32_t *log_len)
+{
+    uint64_t n = zk_model_n_params(m);
+    uint32_t k = 1;
+    while (((uint64_t)1 << k) < n + ZK_MODEL_MIN_BLIND)
+        k++;
+    gl_t *v = calloc((size_t)1 << k, sizeof *v);
+    uint64_t off = 0;
+    for (uint32_t t = 0; t < m->n_tensors; t++)
+        if (m->tensors[t].is_param)
+            for (uint64_t i = 0; i < zk_tensor_numel(&m->tensors[t]); i++)
+                v[off++] = gl_from_i64(m->tensors[t].qdata[i]);
+    for (uint64_t i = off; i < ((uint64_t)1 << k); i++)
+        v[i] = 12345 + i; /* stand-in blinding */
+    *log_len = k;
+    return v;
+}
+
+/* run_fx equals `expect`, the circuit computes the same and is satisfied,
+ * and a verifier-mode build from the architecture has the same R1CS. */
+static void graph_check(zk_model *m, const int64_t *in, uint32_t batch, const int64_t *expect)
+{
+    assert_int_equal(zk_model_validate(m, 1), ZK_OK);
+    uint64_t ni = zk_model_input_size(m) * batch, no = zk_model_output_size(m) * batch;
+    int64_t *out = malloc(no * sizeof *out);
+    assert_int_equal(zk_model_run_fx(m, in, batch, out), ZK_OK);
+    for (uint64_t k = 0; k < no; k++)
+        if (out[k] != expect[k]) {
+            printf("# output %llu: run_fx %lld, reference %lld\n", (unsigned long long)k, (long long)out[k],
+                   (long long)expect[k]);
+            fail();
+        }
+    uint32_t log_len;
+    gl_t *v = param_vector(m, &log_len);
+    zk_model arch;
+    assert_int_equal(zk_model_copy(&arch, m, 0), ZK_OK);
+    zk_cs *cs = zk_cs_new(1), *vs = zk_cs_new(0);
+    uint32_t *iw = malloc(ni * sizeof *iw), *ow = malloc(no * sizeof *ow), *ow2 = malloc(no * sizeof *ow2);
+    for (uint64_t k = 0; k < ni; k++) {
+        iw[k] = zk_cs_public_i64(cs, in[k]);
+        zk_cs_public_i64(vs, in[k]);
+    }
+    uint32_t seg = zk_cs_segment(cs, v, log_len);
+    zk_cs_segment(vs, NULL, log_len);
+    assert_int_equal(zk_model_circuit(cs, m, seg, iw, batch, ow), ZK_OK);
+    assert_int_equal(zk_model_circuit(vs, &arch, seg, iw, batch, ow2), ZK_OK);
+    assert_int_equal(zk_cs_check(cs), ZK_OK);
+    for (uint64_t k = 0; k < no; k++)
+        assert_int_equal(zk_cs_value_i64(cs, ow[k]), out[k]);
+    assert_memory_equal(zk_cs_r1cs(cs)->digest.h, zk_cs_r1cs(vs)->digest.h, 32);
+    zk_cs_free(cs);
+    zk_cs_free(vs);
+    zk_model_free(&arch);
+    free(v);
+    free(iw);
+    free(ow);
+    free(ow2);
+    free(out);
+}
+
+static int64_t floordiv(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && a < 0) ? q - 1 : q;
+}
+
+static void test_op_conv(void **state)
+{
+    (void)state;
+    test_rng r;
+    test_rng_seed(&r, test_seed() + 10);
+    for (int variant = 0; variant < 2; variant++) {
+        /* variant 0: C=2 -> M=3, 3x3, stride 2, pad 1, bias; variant 1: C=4 -> M=2, group 2, 2x2, dilation 2. */
+        const int64_t C = variant ? 4 : 2, M = variant ? 2 : 3, K = variant ? 2 : 3, S = variant ? 1 : 2,
+                      P = variant ? 0 : 1, D = variant ? 2 : 1, G = variant ? 2 : 1, H = 5, W = 5, B = 2;
+        const int64_t OH = (H + 2 * P - D * (K - 1) - 1) / S + 1, OW = OH, Cg = C / G;
+        const unsigned s = 8;
+        int64_t w[64], bias[3], x[2 * 4 * 25];
+        for (int i = 0; i < M * Cg * K * K; i++)
+            w[i] = rnd_range(&r, -300, 300);
+        for (int i = 0; i < M; i++)
+            bias[i] = rnd_range(&r, -500, 500);
+        for (int i = 0; i < B * C * H * W; i++)
+            x[i] = rnd_range(&r, -1000, 1000);
+        zk_model m;
+        gb_init(&m);
+        int64_t xd[] = {1, C, H, W}, wd[] = {M, Cg, K, K}, bd[] = {M}, yd[] = {1, M, OH, OW};
+        uint32_t tx = gb_tensor(&m, 4, xd, s, NULL), tw = gb_tensor(&m, 4, wd, s, w), tb = gb_tensor(&m, 1, bd, s, bias),
+                 ty = gb_tensor(&m, 4, yd, s, NULL);
+        int64_t ints[] = {S, S, P, P, P, P, D, D, G};
+        uint32_t in3[] = {tx, tw, tb};
+        gb_node(&m, ZK_OP_CONV, in3, variant ? 2 : 3, ty, ints, 9, 0);
+        m.input = tx;
+        m.output = ty;
+        int64_t expect[2 * 3 * 9];
+        for (int64_t b = 0; b < B; b++)
+            for (int64_t mo = 0; mo < M; mo++)
+                for (int64_t oh = 0; oh < OH; oh++)
+                    for (int64_t ow = 0; ow < OW; ow++) {
+                        int64_t acc = variant ? 0 : bias[mo] << s, g = mo / (M / G);
+                        for (int64_t c = 0; c < Cg; c++)
+                            for (int64_t a = 0; a < K; a++)
+                                for (int64_t q = 0; q < K; q++) {
+                                    int64_t ih = oh * S - P + a * D, iw = ow * S - P + q * D;
+                                    if (ih >= 0 && ih < H && iw >= 0 && iw < W)
+                                        acc += w[((mo * Cg + c) * K + a) * K + q] *
+                                               x[((b * C + g * Cg + c) * H + ih) * W + iw];
+                                }
+                        expect[((b * M + mo) * OH + oh) * OW + ow] = ref_rescale(acc, s);
+                    }
+        graph_check(&m, x, (uint32_t)B, expect);
+        zk_model_free(&m);
+    }
+}
+
+static void test_op_pools(void **state)
+{
+    (void)state;
+    test_rng r;
+    test_rng_seed(&r, test_seed() + 11);
+    const int64_t C = 2, H = 5, W = 4;
+    int64_t x[2 * 5 * 4];
+    for (int i = 0; i < C * H * W; i++)
+        x[i] = rnd_range(&r, -5000, 5000);
+    for (int kind = 0; kind < 3; kind++) {
+        /* 0: MaxPool k3 s2 pad 1; 1: AvgPool k2 s1 pad 1 (count excludes pad); 2: AvgPool same, include pad. */
+        const int64_t k = kind == 0 ? 3 : 2, st = kind == 0 ? 2 : 1, p = 1;
+        const int64_t OH = (H + 2 * p - k) / st + 1, OW = (W + 2 * p - k) / st + 1;
+        zk_model m;
+        gb_init(&m);
+        int64_t xd[] = {1, C, H, W}, yd[] = {1, C, OH, OW};
+        uint32_t tx = gb_tensor(&m, 4, xd, 8, NULL), ty = gb_tensor(&m, 4, yd, 8, NULL);
+        int64_t ints[] = {k, k, st, st, p, p, p, p, kind == 2};
+        gb_node(&m, kind == 0 ? ZK_OP_MAXPOOL : ZK_OP_AVGPOOL, &tx, 1, ty, ints, 9, 0);
+        m.input = tx;
+        m.output = ty;
+        int64_t expect[64];
+        for (int64_t c = 0; c < C; c++)
+            for (int64_t oh = 0; oh < OH; oh++)
+                for (int64_t ow = 0; ow < OW; ow++) {
+                    int64_t best = INT64_MIN, sum = 0, cnt = 0;
+                    for (int64_t a = 0; a < k; a++)
+                        for (int64_t b = 0; b < k; b++) {
+                            int64_t ih = oh * st - p + a, iw = ow * st - p + b;
+                            if (ih < 0 || ih >= H || iw < 0 || iw >= W)
+                                continue;
+                            int64_t v = x[(c * H + ih) * W + iw];
+                            best = v > best ? v : best;
+                            sum += v;
+                            cnt++;
+                        }
+                    expect[(c * OH + oh) * OW + ow] = kind == 0 ? best : floordiv(sum, kind == 2 ? k * k : cnt);
+                }
+        graph_check(&m, x, 1, expect);
+        zk_model_free(&m);
+    }
+    /* GlobalAveragePool. */
+    zk_model m;
+    gb_init(&m);
+    int64_t xd[] = {1, C, H, W}, yd[] = {1, C, 1, 1};
+    uint32_t tx = gb_tensor(&m, 4, xd, 8, NULL), ty = gb_tensor(&m, 4, yd, 8, NULL);
+    gb_node(&m, ZK_OP_GLOBAL_AVGPOOL, &tx, 1, ty, NULL, 0, 0);
+    m.input = tx;
+    m.output = ty;
+    int64_t expect[2];
+    for (int64_t c = 0; c < C; c++) {
+        int64_t sum = 0;
+        for (int64_t i = 0; i < H * W; i++)
+            sum += x[c * H * W + i];
+        expect[c] = floordiv(sum, H * W);
+    }
+    graph_check(&m, x, 1, expect);
+    zk_model_free(&m);
+}
+
+/* Elementwise, broadcasting and wire-permutation ops in one graph:
+ * X [b,2,3] (scale 8) ->
+ *   A = X + P (P [3] at scale 6, broadcast)        B = Relu(X) - X
+ *   Cm = X * Q (Q [2,3] at scale 8, rescaled)      S = Sigmoid(X)   T = Tanh(X)   L = LeakyRelu(X, 0.125)
+ *   Y = Concat(A, B, Cm, S, T, L) on axis 1 -> [b,12,3], Transpose -> [b,3,12], Pad -> [b,3,13]
+ *   (one column of 0.5 in front), Flatten -> [b,39]. */
+static void test_op_elementwise(void **state)
+{
+    (void)state;
+    test_rng r;
+    test_rng_seed(&r, test_seed() + 12);
+    const unsigned s = 8;
+    const uint32_t batch = 2;
+    int64_t P[3], Q[6], x[2 * 6];
+    for (int i = 0; i < 3; i++)
+        P[i] = rnd_range(&r, -200, 200);
+    for (int i = 0; i < 6; i++)
+        Q[i] = rnd_range(&r, -600, 600);
+    for (uint32_t i = 0; i < batch * 6; i++)
+        x[i] = rnd_range(&r, -1500, 1500);
+    zk_model m;
+    gb_init(&m);
+    int64_t d23[] = {1, 2, 3}, d3[] = {3}, dq[] = {2, 3}, dcat[] = {1, 12, 3}, dtr[] = {1, 3, 12}, dpad[] = {1, 3, 13},
+            dfl[] = {1, 39};
+    uint32_t tx = gb_tensor(&m, 3, d23, s, NULL), tp = gb_tensor(&m, 1, d3, 6, P), tq = gb_tensor(&m, 2, dq, s, Q);
+    uint32_t ta = gb_tensor(&m, 3, d23, s, NULL), tr = gb_tensor(&m, 3, d23, s, NULL), tb = gb_tensor(&m, 3, d23, s, NULL),
+             tc = gb_tensor(&m, 3, d23, s, NULL), ts = gb_tensor(&m, 3, d23, s, NULL), tt = gb_tensor(&m, 3, d23, s, NULL),
+             tl = gb_tensor(&m, 3, d23, s, NULL), tcat = gb_tensor(&m, 3, dcat, s, NULL),
+             ttr = gb_tensor(&m, 3, dtr, s, NULL), tpad = gb_tensor(&m, 3, dpad, s, NULL),
+             tfl = gb_tensor(&m, 2, dfl, s, NULL);
+    uint32_t i2[6];
+    i2[0] = tx, i2[1] = tp;
+    gb_node(&m, ZK_OP_ADD, i2, 2, ta, NULL, 0, 0);
+    gb_node(&m, ZK_OP_RELU, &tx, 1, tr, NULL, 0, 0);
+    i2[0] = tr, i2[1] = tx;
+    gb_node(&m, ZK_OP_SUB, i2, 2, tb, NULL, 0, 0);
+    i2[0] = tx, i2[1] = tq;
+    gb_node(&m, ZK_OP_MUL, i2, 2, tc, NULL, 0, 0);
+    gb_node(&m, ZK_OP_SIGMOID, &tx, 1, ts, NULL, 0, 0);
+    gb_node(&m, ZK_OP_TANH, &tx, 1, tt, NULL, 0, 0);
+    gb_node(&m, ZK_OP_LEAKY_RELU, &tx, 1, tl, NULL, 0, 0.125f);
+    uint32_t cat[] = {ta, tb, tc, ts, tt, tl};
+    int64_t axis = 1;
+    gb_node(&m, ZK_OP_CONCAT, cat, 6, tcat, &axis, 1, 0);
+    int64_t perm[] = {0, 2, 1};
+    gb_node(&m, ZK_OP_TRANSPOSE, &tcat, 1, ttr, perm, 3, 0);
+    int64_t pads[] = {0, 0, 1, 0, 0, 0};
+    gb_node(&m, ZK_OP_PAD, &ttr, 1, tpad, pads, 6, 0.5f);
+    gb_node(&m, ZK_OP_FLATTEN, &tpad, 1, tfl, NULL, 0, 0);
+    m.input = tx;
+    m.output = tfl;
+    int64_t expect[2 * 39];
+    for (uint32_t b = 0; b < batch; b++) {
+        int64_t cat6[12][3];
+        for (int i = 0; i < 2; i++)
+            for (int j = 0; j < 3; j++) {
+                int64_t v = x[b * 6 + i * 3 + j];
+                cat6[0 + i][j] = v + P[j] * 4;
+                cat6[2 + i][j] = (v > 0 ? v : 0) - v;
+                cat6[4 + i][j] = ref_rescale(v * Q[i * 3 + j], s);
+                cat6[6 + i][j] = ref_sigmoid(v, s);
+                cat6[8 + i][j] = 2 * ref_sigmoid(2 * v, s) - (1 << s);
+                cat6[10 + i][j] = v >= 0 ? v : ref_rescale(v * 8192, 16); /* 0.125 * 2^16 */
+            }
+        for (int j = 0; j < 3; j++) {
+            expect[b * 39 + j * 13] = 128; /* 0.5 at scale 8 */
+            for (int c = 0; c < 12; c++)
+                expect[b * 39 + j * 13 + 1 + c] = cat6[c][j];
+        }
+    }
+    graph_check(&m, x, batch, expect);
+    zk_model_free(&m);
+}
+
+/* MatMul, folded BatchNorm, Identity/Reshape, Constant, Softmax (one-hot
+ * argmax) and ArgMax. */
+static void test_op_misc(void **state)
+{
+    (void)state;
+    test_rng r;
+    test_rng_seed(&r, test_seed() + 13);
+    const unsigned s = 10;
+    const uint32_t batch = 3;
+    int64_t Wm[3 * 4], G[2], Bo[2], x[3 * 6];
+    for (int i = 0; i < 12; i++)
+        Wm[i] = rnd_range(&r, -1500, 1500);
+    for (int i = 0; i < 2; i++) {
+        G[i] = rnd_range(&r, -2000, 2000);
+        Bo[i] = rnd_range(&r, -2000, 2000);
+    }
+    for (uint32_t i = 0; i < batch * 6; i++)
+        x[i] = rnd_range(&r, -3000, 3000);
+    for (int final = 0; final < 2; final++) {
+        zk_model m;
+        gb_init(&m);
+        int64_t dx[] = {1, 2, 3}, dw[] = {3, 4}, dc[] = {2}, dy[] = {1, 2, 4}, dr[] = {1, 8}, da[] = {1, 1};
+        uint32_t tx = gb_tensor(&m, 3, dx, s, NULL), tw = gb_tensor(&m, 2, dw, s, Wm), tg = gb_tensor(&m, 1, dc, s, G),
+                 tbo = gb_tensor(&m, 1, dc, s, Bo), tmm = gb_tensor(&m, 3, dy, s, NULL), tbn = gb_tensor(&m, 3, dy, s, NULL),
+                 tid = gb_tensor(&m, 3, dy, s, NULL), trs = gb_tensor(&m, 2, dr, s, NULL),
+                 tout = final ? gb_tensor(&m, 2, da, 0, NULL) : gb_tensor(&m, 2, dr, s, NULL);
+        uint32_t in2[3] = {tx, tw};
+        gb_node(&m, ZK_OP_MATMUL, in2, 2, tmm, NULL, 0, 0);
+        uint32_t in3[3] = {tmm, tg, tbo};
+        gb_node(&m, ZK_OP_BATCHNORM, in3, 3, tbn, NULL, 0, 0);
+        gb_node(&m, ZK_OP_IDENTITY, &tbn, 1, tid, NULL, 0, 0);
+        gb_node(&m, ZK_OP_RESHAPE, &tid, 1, trs, NULL, 0, 0);
+        int64_t ax = -1;
+        gb_node(&m, final ? ZK_OP_ARGMAX : ZK_OP_SOFTMAX, &trs, 1, tout, &ax, 1, 0);
+        m.input = tx;
+        m.output = tout;
+        int64_t expect[3 * 8];
+        for (uint32_t b = 0; b < batch; b++) {
+            int64_t v[8];
+            for (int i = 0; i < 2; i++)
+                for (int n = 0; n < 4; n++) {
+                    int64_t acc = 0;
+                    for (int k = 0; k < 3; k++)
+                        acc += x[b * 6 + i * 3 + k] * Wm[k * 4 + n];
+                    int64_t mm = ref_rescale(acc, s);
+                    v[i * 4 + n] = ref_rescale(mm * G[i] + (Bo[i] << s), s);
+                }
+            int best = 0;
+            for (int k = 1; k < 8; k++)
+                if (v[k] > v[best])
+                    best = k;
+            if (final)
+                expect[b] = best;
+            else
+                for (int k = 0; k < 8; k++)
+                    expect[b * 8 + k] = k == best ? (1 << s) : 0;
+        }
+        graph_check(&m, x, batch, expect);
+        zk_model_free(&m);
+    }
+    /* Constant: output = the parameter values at the output scale (here 2^2 finer). */
+    zk_model m;
+    gb_init(&m);
+    int64_t d1[] = {1, 3}, dc[] = {3}, cv[] = {5, -7, 9};
+    uint32_t tx = gb_tensor(&m, 2, d1, 4, NULL), tc = gb_tensor(&m, 1, dc, 4, cv), ty = gb_tensor(&m, 2, d1, 6, NULL),
+             tz = gb_tensor(&m, 2, d1, 6, NULL);
+    gb_node(&m, ZK_OP_CONSTANT, &tc, 1, ty, NULL, 0, 0);
+    uint32_t in2[] = {tx, ty};
+    gb_node(&m, ZK_OP_ADD, in2, 2, tz, NULL, 0, 0);
+    m.input = tx;
+    m.output = tz;
+    int64_t xin[2 * 3] = {1, 2, 3, -4, -5, -6}, expect[6];
+    for (int b = 0; b < 2; b++)
+        for (int j = 0; j < 3; j++)
+            expect[b * 3 + j] = xin[b * 3 + j] * 4 + cv[j] * 4;
+    graph_check(&m, xin, 2, expect);
+    zk_model_free(&m);
+}
+
+/* Unsupported shapes and hostile attributes: errors naming the node, never crashes. */
+static void test_op_errors(void **state)
+{
+    (void)state;
+    zk_model m;
+    gb_init(&m);
+    int64_t dx[] = {1, 4}, dy[] = {1, 5}, dw[] = {5, 3};
+    int64_t w[15] = {0};
+    uint32_t tx = gb_tensor(&m, 2, dx, 8, NULL), tw = gb_tensor(&m, 2, dw, 8, w), ty = gb_tensor(&m, 2, dy, 8, NULL);
+    int64_t ints[] = {0, 1};
+    uint32_t in2[] = {tx, tw};
+    gb_node(&m, ZK_OP_GEMM, in2, 2, ty, ints, 2, 0);
+    m.input = tx;
+    m.output = ty;
+    int64_t x[4] = {1, 2, 3, 4}, out[5];
+    assert_int_equal(zk_model_run_fx(&m, x, 1, out), ZK_ERR_INPUT);
+    assert_non_null(strstr(zk_last_error(), "node 'n0' (Gemm)"));
+    zk_cs *cs = zk_cs_new(0);
+    uint32_t iw[4], ow[5];
+    for (int i = 0; i < 4; i++)
+        iw[i] = zk_cs_public_i64(cs, 0);
+    uint32_t seg = zk_cs_segment(cs, NULL, 5);
+    assert_int_equal(zk_model_circuit(cs, &m, seg, iw, 1, ow), ZK_ERR_INPUT);
+    zk_cs_free(cs);
+    /* Softmax that is not the final node. */
+    m.nodes[0].op = ZK_OP_SOFTMAX;
+    m.nodes[0].n_ints = 0;
+    m.tensors[ty].dims[1] = 4;
+    assert_int_equal(zk_model_run_fx(&m, x, 1, out), ZK_OK); /* final: fine */
+    assert_int_equal(out[3], 1 << 8);                        /* one-hot of the largest input */
+    assert_int_equal(out[0] + out[1] + out[2], 0);
+    m.nodes[0].ints[0] = 0;
+    m.nodes[0].n_ints = 1;
+    assert_int_equal(zk_model_run_fx(&m, x, 1, out), ZK_ERR_INPUT); /* batch axis */
+    zk_model_free(&m);
+    /* Hostile conv attributes. */
+    gb_init(&m);
+    int64_t cx[] = {1, 1, 3, 3}, cw[] = {1, 1, 2, 2}, cy[] = {1, 1, 2, 2}, wv[4] = {1, 2, 3, 4};
+    tx = gb_tensor(&m, 4, cx, 8, NULL);
+    tw = gb_tensor(&m, 4, cw, 8, wv);
+    ty = gb_tensor(&m, 4, cy, 8, NULL);
+    int64_t bad[][9] = {{0, 1, 0, 0, 0, 0, 1, 1, 1},
+                        {1, 1, -1, 0, 0, 0, 1, 1, 1},
+                        {1, 1, 0, 0, 0, 0, 1, 1, 0},
+                        {1, 1, 0, 0, 0, 0, INT64_MAX, 1, 1},
+                        {1, 1, 5000, 0, 0, 0, 1, 1, 1}};
+    in2[0] = tx;
+    in2[1] = tw;
+    gb_node(&m, ZK_OP_CONV, in2, 2, ty, bad[0], 9, 0);
+    m.input = tx;
+    m.output = ty;
+    int64_t xi[9] = {0};
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        memcpy(m.nodes[0].ints, bad[k], sizeof bad[k]);
+        assert_int_equal(zk_model_run_fx(&m, xi, 1, out), ZK_ERR_INPUT);
+    }
+    zk_model_free(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -467,6 +901,11 @@ int main(void)
         cmocka_unit_test(test_run_fx_range),
         cmocka_unit_test(test_commit_files),
         cmocka_unit_test(test_dense_circuit),
+        cmocka_unit_test(test_op_conv),
+        cmocka_unit_test(test_op_pools),
+        cmocka_unit_test(test_op_elementwise),
+        cmocka_unit_test(test_op_misc),
+        cmocka_unit_test(test_op_errors),
         cmocka_unit_test(test_infer_prove_verify),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
