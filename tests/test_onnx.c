@@ -392,7 +392,7 @@ static void test_backend_samples(void **state)
             if (zk_ftensor_load(&bind[nb], p) == ZK_OK)
                 nb++;
         }
-        zk_onnx_options o = {(uint32_t)in.dims[0], nb, bind};
+        zk_onnx_options o = {.batch = (uint32_t)in.dims[0], .n_bind = nb, .bind = bind};
         snprintf(p, sizeof p, "%s/%s/model.onnx", dir, tests[k]);
         zk_model m;
         int st = zk_onnx_load(&m, p, &o);

@@ -94,6 +94,11 @@ typedef struct {
      * conformance runner for tests with several inputs). Not owned. */
     uint32_t n_bind;
     const zk_ftensor *bind;
+    /* If not NULL: receives the distinct operator types of the graph, in
+     * order of first use, comma-separated ("Conv,Relu,Gemm"), truncated to
+     * ops_out_len - 1 characters; filled even when the import then fails. */
+    char *ops_out;
+    size_t ops_out_len;
 } zk_onnx_options;
 
 /* Import an ONNX model from memory / from a file. out is overwritten (zeroed

@@ -1338,7 +1338,10 @@ static int op_softmax(ctx *c)
         return st;
     if (axis == 0)
         return node_fail(c, ZK_ERR_INPUT, "softmax across the batch dimension is not supported");
-    int flatten = c->opset < 13 && axis != (int64_t)X->rank - 1;
+    if (axis != (int64_t)X->rank - 1)
+        return node_fail(c, ZK_ERR_INPUT, "softmax over axis %lld of a rank-%u tensor is not supported (only the last "
+                         "axis: it is proved as the one-hot argmax)", (long long)axis, X->rank);
+    int flatten = 0;
     zk_node *nd;
     if ((st = emit1(c, ZK_OP_SOFTMAX, x, X->rank, X->dims, &nd)) != ZK_OK)
         return st;
@@ -1735,6 +1738,10 @@ static int import_graph(ctx *c, zk_model *out, const Onnx__ModelProto *mp, const
         return zk_set_error(ZK_ERR_INPUT, "graph output '%s' is not produced by any node", oname);
     if (c->e[oe].is_const)
         return zk_set_error(ZK_ERR_INPUT, "graph output '%s' is a constant (it does not depend on the input)", oname);
+    for (uint32_t k = 0; k < c->n_nd; k++)
+        if (c->nd[k].op == ZK_OP_SOFTMAX && (k != c->n_nd - 1 || c->nd[k].out[0] != c->e[oe].tidx))
+            return zk_set_error(ZK_ERR_INPUT, "node '%s' (Softmax, opset %lld): Softmax is supported only as the final "
+                                "node (proved as the one-hot argmax of its input)", c->nd[k].name, (long long)c->opset);
     if (c->n_nd == 0)
         return zk_set_error(ZK_ERR_INPUT, "graph has no computation");
     /* Move into the model. */
@@ -1763,6 +1770,21 @@ int zk_onnx_load_mem(zk_model *out, const uint8_t *buf, size_t len, const zk_onn
     if (!mp)
         return zk_set_error(ZK_ERR_INPUT, "not a valid ONNX model (protobuf decoding failed%s)",
                             bud.used >= bud.budget / 2 ? "; or it declares more data than it holds" : "");
+    if (opt && opt->ops_out && opt->ops_out_len) {
+        char *o = opt->ops_out;
+        size_t cap = opt->ops_out_len, used = 0;
+        o[0] = 0;
+        for (size_t k = 0; mp->graph && k < mp->graph->n_node; k++) {
+            const char *t = mp->graph->node[k]->op_type ? mp->graph->node[k]->op_type : "?";
+            size_t tl = strlen(t);
+            int seen = 0;
+            for (const char *q = o; *q && !seen; q = strchr(q, ',') ? strchr(q, ',') + 1 : q + strlen(q))
+                seen = strncmp(q, t, tl) == 0 && (q[tl] == ',' || q[tl] == 0);
+            if (!seen && used + tl + 2 <= cap) {
+                used += (size_t)snprintf(o + used, cap - used, "%s%s", used ? "," : "", t);
+            }
+        }
+    }
     ctx c;
     memset(&c, 0, sizeof c);
     int st = import_graph(&c, out, mp, opt);
