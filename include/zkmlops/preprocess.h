@@ -126,6 +126,21 @@ typedef struct {
 
 void zk_prep_claims_free(zk_prep_claims *c);
 
+/* Claims file (the --output JSON, format "zkmlops-preprocess/v1"; fields in
+ * docs/preprocessing.md): a cJSON object (caller deletes; NULL if out of
+ * memory) binding the pipeline digest and the three commitment ids. */
+struct cJSON;
+struct cJSON *zk_prep_claims_to_cjson(const zk_prep_pipeline *pl, const zk_prep_claims *c, const uint8_t raw_id[32],
+                                      const uint8_t train_id[32], const uint8_t test_id[32]);
+/* Parse a claims file (len bytes of text named path) for pipeline pl. The
+ * pipeline digest must match, and each id given (non-NULL) must match the
+ * file's (ZK_ERR_REJECT otherwise: the claims are about other data); feature
+ * names follow the pipeline; the doubles must equal the fixed-point values.
+ * ZK_ERR_INPUT names the JSON path of a malformed field. */
+int zk_prep_claims_parse(zk_prep_claims *c, const char *path, const char *text, size_t len,
+                         const zk_prep_pipeline *pl, const uint8_t raw_id[32], const uint8_t train_id[32],
+                         const uint8_t test_id[32]) ZK_WARN_UNUSED;
+
 /* Reference result: train / test datasets (out_n_cols columns, label last,
  * same scale as raw) and the claims. */
 typedef struct {
