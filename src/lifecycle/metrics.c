@@ -879,6 +879,11 @@ static int check_shapes(const zk_model *arch, const zk_dataset_meta *meta, const
             return zk_set_error(ZK_ERR_INPUT, "metric spec columns do not match the test set");
     if (meta->n_rows == 0)
         return zk_set_error(ZK_ERR_INPUT, "the test set has no rows");
+    if (arch->tensors[arch->input].scale != meta->scale_bits)
+        return zk_set_error(ZK_ERR_INPUT,
+                            "the model's input scale is 2^%u but the test set is at scale 2^%u (commit the model "
+                            "with --scale %u)",
+                            arch->tensors[arch->input].scale, meta->scale_bits, meta->scale_bits);
     if (spec->positive_class >= zk_metrics_n_classes(arch))
         return zk_set_error(ZK_ERR_INPUT, "positive class %u: the model has %u classes", spec->positive_class,
                             zk_metrics_n_classes(arch));
