@@ -449,10 +449,19 @@ static void test_infer_prove_verify(void **state)
     }
     /* A different (wrong) witness: prover with tampered weights in the model
      * but the original commitment cannot produce a proof (the link fails). */
-    p.model.tensors[1].qdata[0] += 1;
     zk_wbuf pf;
     zk_wbuf_init(&pf);
+    uint32_t last_bias = p.model.nodes[p.model.n_nodes - 1].in[2];
+    p.model.tensors[last_bias].qdata[0] += (int64_t)1 << 16; /* outputs change; the committed weights disagree */
     assert_int_not_equal(zk_infer_prove(&p, in, batch, 0, out, &pf, NULL), ZK_OK);
+    p.model.tensors[last_bias].qdata[0] -= (int64_t)1 << 16;
+    /* Opening data that no longer matches the commitment: no valid proof. */
+    p.wit.evals[0] = gl_add(p.wit.evals[0], 1);
+    p.model.tensors[1].qdata[0] += 1;
+    zk_wbuf_free(&pf);
+    zk_wbuf_init(&pf);
+    if (zk_infer_prove(&p, in, batch, 0, out, &pf, NULL) == ZK_OK)
+        assert_int_not_equal(zk_infer_verify(&p.com, in, out, batch, pf.data, pf.len, NULL), ZK_OK);
     zk_wbuf_free(&pf);
     zk_model_private_free(&p);
     zk_model_private_free(&other);
