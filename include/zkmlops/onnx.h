@@ -89,6 +89,11 @@ int zk_ftensor_load(zk_ftensor *t, const char *path) ZK_WARN_UNUSED;
 typedef struct {
     /* Batch size for a dynamic (symbolic or 0) first input dimension; 0 = 1. */
     uint32_t batch;
+    /* 1: the whole graph input is one example: a batch dimension of 1 is
+     * prepended to every activation (ONNX axes shift by one; Gemm becomes
+     * [Transpose] MatMul [Add]). For graphs that mix their first dimension
+     * (ONNX backend tests); Conv, pools and BatchNormalization are refused. */
+    int single_example;
     /* Graph inputs after the first one, bound (in graph-input order) to these
      * constant tensors, which become parameter tensors (used by the backend
      * conformance runner for tests with several inputs). Not owned. */

@@ -22,7 +22,7 @@ typedef struct {
     int n_bind;
     zk_quant_options q;
     uint32_t batch;
-    int json, prove;
+    int json, prove, single;
     double tol;
 } mopts;
 
@@ -48,7 +48,8 @@ static void usage(FILE *f, const char *verb)
                    "ONNX backend-test runner: import (extra graph inputs bound as constants), run the\n"
                    "float interpreter and the fixed-point reference, compare both with the expected\n"
                    "tensor; with --prove also commit, prove the batch, verify the proof and check that\n"
-                   "a changed output is rejected. Exit 0 within tolerance (and proved), 1 outside or\n"
+                   "a changed output is rejected. --single-example treats the whole input as one\n"
+                   "example (for graphs that mix their first dimension). Exit 0 within tolerance (and proved), 1 outside or\n"
                    "not proved, 2 import or input error.\n\n");
     fprintf(f, "Options:\n"
                "  --calibration FILE  {\"input_data\": [[...], ...]} sample inputs (EZKL shape)\n"
@@ -89,6 +90,7 @@ static int parse_opts(const char *verb, int argc, char **argv, mopts *o)
                                          {"tolerance", required_argument, 0, 'T'},
                                          {"json", no_argument, 0, 'j'},
                                          {"prove", no_argument, 0, 'P'},
+                                         {"single-example", no_argument, 0, 'S'},
                                          {"quiet", no_argument, 0, 'q'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
@@ -152,6 +154,9 @@ static int parse_opts(const char *verb, int argc, char **argv, mopts *o)
             break;
         case 'P':
             o->prove = 1;
+            break;
+        case 'S':
+            o->single = 1;
             break;
         case 'q':
             cli_set_quiet(1);
@@ -529,7 +534,8 @@ static int model_check(int argc, char **argv)
         st = zk_ftensor_load(&exp, o.expect_pb);
     zk_onnx_options io = {0};
     char ops[256] = "";
-    io.batch = in.rank ? (uint32_t)in.dims[0] : 1;
+    io.batch = in.rank && !o.single ? (uint32_t)in.dims[0] : 1;
+    io.single_example = o.single;
     io.n_bind = (uint32_t)o.n_bind;
     io.bind = bind;
     io.ops_out = ops;

@@ -77,6 +77,7 @@ static int run_node(const zk_model *m, const zk_node *nd, float *const *buf)
     case ZK_OP_IDENTITY:
     case ZK_OP_FLATTEN:
     case ZK_OP_RESHAPE:
+    case ZK_OP_CONSTANT: /* a parameter's values, the same for every example */
         memcpy(out, x.v, (size_t)no * sizeof *out);
         return ZK_OK;
     case ZK_OP_RELU:

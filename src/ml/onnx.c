@@ -254,6 +254,7 @@ typedef struct {
     zk_node *nd;
     uint32_t n_nd, cap_nd;
     int64_t opset;
+    uint32_t pfx; /* 1: single_example (a leading batch dimension of 1 on every activation) */
     uint64_t n_params;
     const Onnx__NodeProto *cur; /* node being imported (for messages) */
     char cur_name[ZK_MODEL_MAX_NAME];
@@ -714,6 +715,106 @@ static int op_binary(ctx *c, zk_op op)
     return ZK_OK;
 }
 
+/* IR-only activation tensor (no ONNX name) for intermediate results. */
+static uint32_t add_hidden_act(ctx *c, const char *name, uint32_t rank, const int64_t *dims)
+{
+    uint32_t ti = add_tensor(c, name, 0);
+    if (ti != NONE) {
+        c->t[ti].rank = rank;
+        memcpy(c->t[ti].dims, dims, rank * sizeof dims[0]);
+    }
+    return ti;
+}
+
+/* single_example Gemm: A is [1, N, K] (or [1, K, N] with transA):
+ * [Transpose] -> MatMul with alpha op(B) -> [Add beta C]. */
+static int op_gemm_single(ctx *c, uint32_t a, uint32_t b, uint32_t cc)
+{
+    int64_t transA = attr_int(c->cur, "transA", 0), transB = attr_int(c->cur, "transB", 0);
+    double alpha = attr_float(c->cur, "alpha", 1.0f), beta = attr_float(c->cur, "beta", 1.0f);
+    const ent *A = &c->e[a], *B = &c->e[b];
+    if (A->rank != 3 || B->rank != 2)
+        return node_fail(c, ZK_ERR_INPUT, "A and B must be 2-D");
+    int64_t N = transA ? A->dims[2] : A->dims[1], K = transA ? A->dims[1] : A->dims[2];
+    int64_t M = transB ? B->dims[0] : B->dims[1];
+    if ((transB ? B->dims[1] : B->dims[0]) != K)
+        return node_fail(c, ZK_ERR_INPUT, "inner dimensions of A and B differ");
+    double *bv = malloc((size_t)(K * M) * sizeof *bv);
+    if (!bv)
+        return zk_set_error(ZK_ERR_NOMEM, "out of memory");
+    for (int64_t k = 0; k < K; k++)
+        for (int64_t j = 0; j < M; j++)
+            bv[k * M + j] = alpha * B->val[transB ? j * K + k : k * M + j];
+    int64_t bd[2] = {K, M};
+    uint32_t tb = new_param(c, B->name, 2, bd, bv);
+    uint32_t ta = tensor_of(c, a);
+    if (tb == NONE || ta == NONE)
+        return ZK_ERR_NOMEM;
+    char nm[ZK_MODEL_MAX_NAME];
+    if (transA) {
+        int64_t td[3] = {1, N, K};
+        snprintf(nm, sizeof nm, "%.100s.At", c->cur_name);
+        uint32_t tt = add_hidden_act(c, nm, 3, td);
+        zk_node *nd = tt == NONE ? NULL : add_node(c, ZK_OP_TRANSPOSE);
+        if (!nd)
+            return ZK_ERR_NOMEM;
+        nd->n_in = 1;
+        nd->in[0] = ta;
+        nd->n_out = 1;
+        nd->out[0] = tt;
+        nd->n_ints = 3;
+        nd->ints[0] = 0;
+        nd->ints[1] = 2;
+        nd->ints[2] = 1;
+        ta = tt;
+    }
+    int64_t od[3] = {1, N, M};
+    uint32_t tc = NONE;
+    if (cc != NONE) {
+        const ent *C = &c->e[cc];
+        uint64_t n = numel(C->rank, C->dims);
+        double *cv = malloc((size_t)(n ? n : 1) * sizeof *cv);
+        if (!cv)
+            return zk_set_error(ZK_ERR_NOMEM, "out of memory");
+        for (uint64_t i = 0; i < n; i++)
+            cv[i] = beta * C->val[i];
+        int64_t cd[ZK_MODEL_MAX_RANK];
+        memcpy(cd, C->dims, sizeof cd);
+        tc = new_param(c, C->name, C->rank, cd, cv);
+        if (tc == NONE)
+            return ZK_ERR_NOMEM;
+    }
+    uint32_t tm;
+    if (tc != NONE) {
+        snprintf(nm, sizeof nm, "%.100s.AB", c->cur_name);
+        tm = add_hidden_act(c, nm, 3, od);
+    } else {
+        uint32_t oe = add_act(c, out_name(c), 3, od);
+        tm = oe == NONE ? NONE : c->e[oe].tidx;
+    }
+    zk_node *nd = tm == NONE ? NULL : add_node(c, ZK_OP_MATMUL);
+    if (!nd)
+        return ZK_ERR_NOMEM;
+    nd->n_in = 2;
+    nd->in[0] = ta;
+    nd->in[1] = tb;
+    nd->n_out = 1;
+    nd->out[0] = tm;
+    if (tc == NONE)
+        return ZK_OK;
+    uint32_t oe = add_act(c, out_name(c), 3, od);
+    if (oe == NONE)
+        return ZK_ERR_INPUT;
+    if (!(nd = add_node(c, ZK_OP_ADD)))
+        return ZK_ERR_NOMEM;
+    nd->n_in = 2;
+    nd->in[0] = tm;
+    nd->in[1] = tc;
+    nd->n_out = 1;
+    nd->out[0] = c->e[oe].tidx;
+    return ZK_OK;
+}
+
 /* Gemm: A act [N,K] x B const, + C const broadcast to [M]. */
 static int op_gemm(ctx *c)
 {
@@ -729,13 +830,17 @@ static int op_gemm(ctx *c)
         st = require_act(c, a, "A");
     if (st == ZK_OK)
         st = require_const(c, b, "B");
+    if (st == ZK_OK && cc != NONE)
+        st = require_const(c, cc, "C");
     if (st != ZK_OK)
         return st;
+    if (c->pfx)
+        return op_gemm_single(c, a, b, cc);
     int64_t transA = attr_int(c->cur, "transA", 0), transB = attr_int(c->cur, "transB", 0);
     double alpha = attr_float(c->cur, "alpha", 1.0f), beta = attr_float(c->cur, "beta", 1.0f);
     ent *A = &c->e[a], *B = &c->e[b];
     if (transA)
-        return node_fail(c, ZK_ERR_INPUT, "transA = 1 on an activation is not supported");
+        return node_fail(c, ZK_ERR_INPUT, "transA = 1 on an activation is not supported (A holds the batch)");
     if (A->rank != 2 || B->rank != 2)
         return node_fail(c, ZK_ERR_INPUT, "A and B must be 2-D (ranks %u, %u)", A->rank, B->rank);
     int64_t K = A->dims[1], M = transB ? B->dims[0] : B->dims[1];
@@ -1050,13 +1155,16 @@ static int op_flatten(ctx *c)
     if (x == NONE)
         return node_fail(c, ZK_ERR_INPUT, "missing input");
     ent *X = &c->e[x];
-    int64_t axis = 0;
-    if ((st = norm_axis(c, attr_int(c->cur, "axis", 1), X->rank + 1, &axis)) != ZK_OK)
-        return st;
-    int64_t od[2] = {1, 1};
-    for (int64_t d = 0; d < (int64_t)X->rank; d++)
-        od[d < axis ? 0 : 1] *= X->dims[d];
-    return emit_reshape(c, ZK_OP_FLATTEN, x, 2, od);
+    uint32_t p = X->is_const ? 0 : c->pfx, r = X->rank - p;
+    int64_t axis = attr_int(c->cur, "axis", 1);
+    if (axis < 0)
+        axis += r;
+    if (axis < 0 || axis > (int64_t)r)
+        return node_fail(c, ZK_ERR_INPUT, "axis %lld out of range for rank %u", (long long)attr_int(c->cur, "axis", 1), r);
+    int64_t od[3] = {1, 1, 1};
+    for (uint32_t d = 0; d < r; d++)
+        od[p + ((int64_t)d < axis ? 0 : 1)] *= X->dims[p + d];
+    return emit_reshape(c, ZK_OP_FLATTEN, x, 2 + p, od);
 }
 
 static int op_reshape(ctx *c)
@@ -1089,15 +1197,19 @@ static int op_reshape(ctx *c)
         r = (uint32_t)n;
     }
     ent *X = &c->e[x];
+    uint32_t p = X->is_const ? 0 : c->pfx;
+    if (r + p > ZK_MODEL_MAX_RANK)
+        return node_fail(c, ZK_ERR_INPUT, "rank %u too large", r + p);
     int64_t allowzero = attr_int(c->cur, "allowzero", 0), known = 1;
     int infer = -1;
-    int64_t od[ZK_MODEL_MAX_RANK] = {0};
+    int64_t od[ZK_MODEL_MAX_RANK + 1] = {0};
+    od[0] = 1;
     for (uint32_t i = 0; i < r; i++) {
         int64_t v = want[i];
         if (v == 0 && !allowzero) {
-            if (i >= X->rank)
+            if (i + p >= X->rank)
                 return node_fail(c, ZK_ERR_INPUT, "shape entry %u = 0 copies a dimension the input lacks", i);
-            v = X->dims[i];
+            v = X->dims[i + p];
         }
         if (v == -1) {
             if (infer >= 0)
@@ -1107,7 +1219,7 @@ static int op_reshape(ctx *c)
         }
         if (v < 1 || v > ((int64_t)1 << 24))
             return node_fail(c, ZK_ERR_INPUT, "shape entry %u = %lld is not supported", i, (long long)v);
-        od[i] = v;
+        od[i + p] = v;
         known *= v;
         if (known > ((int64_t)1 << 40))
             return node_fail(c, ZK_ERR_INPUT, "shape too large");
@@ -1117,9 +1229,9 @@ static int op_reshape(ctx *c)
         if (total % (uint64_t)known)
             return node_fail(c, ZK_ERR_INPUT, "cannot infer the -1 dimension (%llu elements, %lld known)",
                              (unsigned long long)total, (long long)known);
-        od[infer] = (int64_t)(total / (uint64_t)known);
+        od[infer + (int)p] = (int64_t)(total / (uint64_t)known);
     }
-    return emit_reshape(c, ZK_OP_RESHAPE, x, r, od);
+    return emit_reshape(c, ZK_OP_RESHAPE, x, r + p, od);
 }
 
 static int op_transpose(ctx *c)
@@ -1134,14 +1246,21 @@ static int op_transpose(ctx *c)
         return node_fail(c, ZK_ERR_INPUT, "missing input");
     ent *X = &c->e[x];
     int64_t perm[ZK_MODEL_MAX_RANK];
-    int n = attr_ints(c->cur, "perm", perm, ZK_MODEL_MAX_RANK);
+    uint32_t p = X->is_const ? 0 : c->pfx;
+    int n = attr_ints(c->cur, "perm", perm + p, ZK_MODEL_MAX_RANK - p);
     if (n == -1) {
-        n = (int)X->rank;
+        n = (int)(X->rank - p);
         for (int i = 0; i < n; i++)
-            perm[i] = n - 1 - i;
+            perm[p + i] = n - 1 - i;
     }
-    if (n != (int)X->rank)
-        return node_fail(c, ZK_ERR_INPUT, "perm has %d entries for rank %u", n, X->rank);
+    if (n != (int)(X->rank - p))
+        return node_fail(c, ZK_ERR_INPUT, "perm has %d entries for rank %u", n, X->rank - p);
+    if (p) {
+        for (int i = 0; i < n; i++)
+            perm[p + i] += p;
+        perm[0] = 0;
+        n += (int)p;
+    }
     int seen[ZK_MODEL_MAX_RANK] = {0};
     for (int i = 0; i < n; i++) {
         if (perm[i] < 0 || perm[i] >= n || seen[perm[i]])
@@ -1203,20 +1322,32 @@ static int op_concat(ctx *c)
     if (!attr(c->cur, "axis"))
         return node_fail(c, ZK_ERR_INPUT, "axis is required");
     int64_t axis = 0;
-    if ((st = norm_axis(c, attr_int(c->cur, "axis", 0), X0->rank, &axis)) != ZK_OK)
+    uint32_t p = any_act ? c->pfx : 0;
+    if ((st = norm_axis(c, attr_int(c->cur, "axis", 0), X0->rank - (X0->is_const ? 0 : p), &axis)) != ZK_OK)
         return st;
+    axis += p;
     int64_t od[ZK_MODEL_MAX_RANK] = {0};
     memcpy(od, X0->dims, X0->rank * sizeof od[0]);
     od[axis] = 0;
+    /* output shape from the first activation input (IR rank) */
+    size_t first_act = 0;
+    while (first_act < n && c->e[in[first_act]].is_const)
+        first_act++;
+    if (first_act == n)
+        first_act = 0;
+    const ent *XA = &c->e[in[first_act]];
+    memcpy(od, XA->dims, XA->rank * sizeof od[0]);
+    od[axis] = 0;
     for (size_t i = 0; i < n; i++) {
         ent *E = &c->e[in[i]];
-        if (E->rank != X0->rank)
+        uint32_t sh = E->is_const ? p : 0; /* constants lack the single_example batch dimension */
+        if (E->rank + sh != XA->rank)
             return node_fail(c, ZK_ERR_INPUT, "inputs have different ranks");
-        for (uint32_t d = 0; d < E->rank; d++)
-            if ((int64_t)d != axis && E->dims[d] != X0->dims[d])
-                return node_fail(c, ZK_ERR_INPUT, "input %zu: dimension %u = %lld, expected %lld", i, d,
-                                 (long long)E->dims[d], (long long)X0->dims[d]);
-        od[axis] += E->dims[axis];
+        for (uint32_t d = sh; d < XA->rank; d++)
+            if ((int64_t)d != axis && E->dims[d - sh] != XA->dims[d])
+                return node_fail(c, ZK_ERR_INPUT, "input %zu: dimension %u = %lld, expected %lld", i, d - sh,
+                                 (long long)E->dims[d - sh], (long long)XA->dims[d]);
+        od[axis] += E->dims[axis - sh];
     }
     if (!any_act) { /* fold */
         uint64_t total = numel(X0->rank, od), outer = 1, inner = 1;
@@ -1240,12 +1371,31 @@ static int op_concat(ctx *c)
     if (axis == 0)
         return node_fail(c, ZK_ERR_INPUT, "concatenation along the batch dimension is not supported");
     for (size_t i = 0; i < n; i++)
-        if (c->e[in[i]].is_const && c->e[in[i]].dims[0] != 1)
+        if (c->e[in[i]].is_const && !c->pfx && c->e[in[i]].dims[0] != 1)
             return node_fail(c, ZK_ERR_INPUT, "constant input %zu varies along the batch dimension", i);
     uint32_t ti[ZK_MODEL_MAX_INPUTS];
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         if ((ti[i] = tensor_of(c, in[i])) == NONE)
             return ZK_ERR_NOMEM;
+        if (c->e[in[i]].is_const) { /* a Constant node turns it into an activation (same values per example) */
+            int64_t cd[ZK_MODEL_MAX_RANK] = {0};
+            const ent *E = &c->e[in[i]];
+            uint32_t r = E->rank + c->pfx;
+            cd[0] = 1;
+            memcpy(cd + c->pfx, E->dims, E->rank * sizeof cd[0]);
+            char nm[ZK_MODEL_MAX_NAME];
+            snprintf(nm, sizeof nm, "%.100s.const%zu", c->cur_name, i);
+            uint32_t ta = add_hidden_act(c, nm, r, cd);
+            zk_node *cn = ta == NONE ? NULL : add_node(c, ZK_OP_CONSTANT);
+            if (!cn)
+                return ZK_ERR_NOMEM;
+            cn->n_in = 1;
+            cn->in[0] = ti[i];
+            cn->n_out = 1;
+            cn->out[0] = ta;
+            ti[i] = ta;
+        }
+    }
     uint32_t oe = add_act(c, out_name(c), X0->rank, od);
     if (oe == NONE)
         return ZK_ERR_INPUT;
@@ -1282,7 +1432,7 @@ static int op_pad(ctx *c)
         return node_fail(c, ZK_ERR_INPUT, "mode '%s' is not supported (only constant)", mode);
     ent *X = &c->e[x];
     int64_t pads[2 * ZK_MODEL_MAX_RANK];
-    uint32_t r = X->rank;
+    uint32_t pf = c->pfx, r = X->rank - pf; /* ONNX rank */
     double value = 0;
     if (c->opset >= 11) {
         if ((st = require_const(c, p, "pads")) != ZK_OK)
@@ -1304,6 +1454,15 @@ static int op_pad(ctx *c)
         if (n != (int)(2 * r))
             return node_fail(c, ZK_ERR_INPUT, "attribute %s must have 2 x rank = %u entries", nm, 2 * r);
         value = attr_float(c->cur, "value", 0.0f);
+    }
+    if (pf) { /* IR pads: begins (0, onnx begins), ends (0, onnx ends) */
+        int64_t q[2 * ZK_MODEL_MAX_RANK] = {0};
+        for (uint32_t i = 0; i < r; i++) {
+            q[1 + i] = pads[i];
+            q[r + 2 + i] = pads[r + i];
+        }
+        r += 1;
+        memcpy(pads, q, 2 * r * sizeof q[0]);
     }
     int64_t od[ZK_MODEL_MAX_RANK] = {0};
     for (uint32_t i = 0; i < r; i++) {
@@ -1334,8 +1493,9 @@ static int op_softmax(ctx *c)
         return st;
     ent *X = &c->e[x];
     int64_t axis = 0;
-    if ((st = norm_axis(c, attr_int(c->cur, "axis", c->opset >= 13 ? -1 : 1), X->rank, &axis)) != ZK_OK)
+    if ((st = norm_axis(c, attr_int(c->cur, "axis", c->opset >= 13 ? -1 : 1), X->rank - c->pfx, &axis)) != ZK_OK)
         return st;
+    axis += c->pfx;
     if (axis == 0)
         return node_fail(c, ZK_ERR_INPUT, "softmax across the batch dimension is not supported");
     if (axis != (int64_t)X->rank - 1)
@@ -1536,6 +1696,8 @@ static int import_node(ctx *c, const Onnx__NodeProto *n)
             return node_fail(c, ZK_ERR_INPUT, "no output");
         return emit1(c, ZK_OP_IDENTITY, x, c->e[x].rank, c->e[x].dims, NULL);
     }
+    if (c->pfx && (strcmp(op, "Conv") == 0 || strstr(op, "Pool") || strcmp(op, "BatchNormalization") == 0))
+        return node_fail(c, ZK_ERR_INPUT, "%s needs the batch as the first dimension (not with single_example)", op);
     if (strcmp(op, "Add") == 0)
         return op_binary(c, ZK_OP_ADD);
     if (strcmp(op, "Sub") == 0)
@@ -1626,6 +1788,7 @@ static int import_graph(ctx *c, zk_model *out, const Onnx__ModelProto *mp, const
     if (!g)
         return zk_set_error(ZK_ERR_INPUT, "no graph");
     c->opset = 0;
+    c->pfx = opt && opt->single_example ? 1 : 0;
     for (size_t i = 0; i < mp->n_opset_import; i++) {
         const Onnx__OperatorSetIdProto *o = mp->opset_import[i];
         if ((!o->domain || !o->domain[0] || strcmp(o->domain, "ai.onnx") == 0) && o->has_version)
@@ -1671,6 +1834,14 @@ static int import_graph(ctx *c, zk_model *out, const Onnx__ModelProto *mp, const
             int st = value_shape(vi, opt ? opt->batch : 0, &rank, dims);
             if (st != ZK_OK)
                 return st;
+            if (c->pfx) {
+                if (rank + 1 > ZK_MODEL_MAX_RANK)
+                    return zk_set_error(ZK_ERR_INPUT, "graph input '%s' has rank %u (at most %u with single_example)",
+                                        vi->name, rank, ZK_MODEL_MAX_RANK - 1);
+                memmove(dims + 1, dims, rank * sizeof dims[0]);
+                dims[0] = 1;
+                rank++;
+            }
             c->cur_name[0] = 0;
             c->cur = NULL;
             uint64_t per = numel(rank, dims) / (uint64_t)dims[0];
