@@ -38,7 +38,8 @@
  * zero-knowledge opening of every linked commitment (callers reserve it:
  * zk_dataset_reserve_opening, zk_model_reserve_opening).
  * Construction: Spartan (eprint 2019/550 sections 4-5), WHIR (2024/1586),
- * docs/circuit.md.
+ * docs/circuit.md (gadget constraint counts, link soundness and zero
+ * knowledge, measured costs).
  */
 #ifndef ZKMLOPS_CIRCUIT_H
 #define ZKMLOPS_CIRCUIT_H
@@ -95,8 +96,9 @@ uint32_t zk_cs_private_i64(zk_cs *cs, int64_t value);
  * (filler wires are inserted as needed). Returns the first wire. */
 uint32_t zk_cs_segment(zk_cs *cs, const gl_t *values, uint32_t log_len);
 
-/* Value of a wire (0 in verifier mode), as a field element or signed integer
- * (field.h embedding: values > p/2 are negative). */
+/* Value of a wire (verifier mode: the claimed value of a public wire, 0 for
+ * private wires; 0 for a wire id that does not exist), as a field element or
+ * signed integer (field.h embedding: values > p/2 are negative). */
 gl_t zk_cs_value(const zk_cs *cs, uint32_t wire);
 int64_t zk_cs_value_i64(const zk_cs *cs, uint32_t wire);
 gl_t zk_cs_lc_value(const zk_cs *cs, const zk_lc *lc);
@@ -148,7 +150,8 @@ uint32_t zk_cs_min(zk_cs *cs, uint32_t x, uint32_t y, unsigned bits);
 uint32_t zk_cs_clip(zk_cs *cs, uint32_t x, int64_t lo, int64_t hi, unsigned bits);
 /* zk_fx_sigmoid(x, scale); x signed in bits (bits > scale + 3). */
 uint32_t zk_cs_sigmoid(zk_cs *cs, uint32_t x, unsigned scale, unsigned bits);
-/* zk_fx_sqrt(x); x in [0, 2^bits), bits even or odd, bits <= 60. */
+/* zk_fx_sqrt(x); x in [0, 2^bits), bits even or odd, bits <= 60 (the
+ * constraints prove x in [0, 2^(2*ceil(bits/2))); the prover checks 2^bits). */
 uint32_t zk_cs_sqrt(zk_cs *cs, uint32_t x, unsigned bits);
 /* Index of the largest of x[0..n) (first one on ties); x[i] - x[j] signed in
  * bits. Writes the one-hot indicator to onehot[0..n) if onehot != NULL. */
