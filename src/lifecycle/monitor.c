@@ -144,6 +144,8 @@ static int parse_alerts(zk_monitor_config *c, const char *path, const cJSON *roo
 {
     const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(root, "format");
     const cJSON *ws = cJSON_GetObjectItemCaseSensitive(root, "window_size");
+    if (!ws)
+        ws = cJSON_GetObjectItemCaseSensitive(root, "window"); /* audit pipelines: {"window": N} */
     const cJSON *al = cJSON_GetObjectItemCaseSensitive(root, "alerts");
     int64_t v;
     if (!cJSON_IsObject(root))
@@ -266,8 +268,11 @@ int zk_monitor_reference_from_rows(zk_monitor_config *c, const int64_t *x, uint3
         __int128 S = 0;
         for (uint32_t i = 0; i < rows; i++)
             S += x[(size_t)i * n_features + j];
-        /* round half away from zero */
-        __int128 mean = (S >= 0 ? (2 * S + rows) / (2 * (__int128)rows) : -((-2 * S + rows) / (2 * (__int128)rows)));
+        /* preprocess.h: mean = floor((2S + n) / (2n)), std = floor(sqrt(floor((2V + n) / (2n)))) */
+        __int128 num = 2 * S + rows, den = 2 * (__int128)rows;
+        __int128 mean = num / den;
+        if (num % den != 0 && num < 0)
+            mean--;
         __int128 V = 0;
         for (uint32_t i = 0; i < rows; i++) {
             __int128 dlt = x[(size_t)i * n_features + j] - mean;
@@ -275,7 +280,7 @@ int zk_monitor_reference_from_rows(zk_monitor_config *c, const int64_t *x, uint3
         }
         __int128 vr = (2 * V + rows) / (2 * (__int128)rows);
         int64_t sd = (int64_t)sqrtl((long double)vr);
-        while ((__int128)sd * sd > vr)
+        while (sd > 0 && (__int128)sd * sd > vr)
             sd--;
         while ((__int128)(sd + 1) * (sd + 1) <= vr)
             sd++;
