@@ -26,6 +26,7 @@ For each trained model NAME the script writes (do not edit by hand):
   NAME.onnx            the model (opset 13, dynamic batch dimension)
   NAME.calib.json      {"input_data": [[...]]} calibration inputs (training rows)
   NAME.test.json       {"input_data": [[...]]} held-out test inputs
+  NAME.sample.json     the first 16 test inputs (a small batch for CLI tests)
   NAME.expected.json   {"output_data": [[...]], "labels": [...], "float_accuracy": a}
                        the float model's outputs on the test inputs (PyTorch /
                        scikit-learn, float32) and the true labels
@@ -74,6 +75,7 @@ def rows(x):
 def write_set(out, name, xtr, xte, yte, pred, acc, n_calib=64):
     dump(os.path.join(out, name + ".calib.json"), {"input_data": rows(xtr[:n_calib])})
     dump(os.path.join(out, name + ".test.json"), {"input_data": rows(xte)})
+    dump(os.path.join(out, name + ".sample.json"), {"input_data": rows(xte[:16])})
     dump(os.path.join(out, name + ".expected.json"),
          {"output_data": [[float(v) for v in r] for r in pred], "labels": [int(v) for v in yte],
           "float_accuracy": acc})
