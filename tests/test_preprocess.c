@@ -7,6 +7,7 @@
 #include "testutil.h"
 #include "zkmlops/circuit.h"
 #include "zkmlops/preprocess.h"
+#include "zkmlops/range.h"
 
 #define ROWS 40u
 #define SCALE 12u
@@ -249,7 +250,39 @@ typedef struct {
     zk_dataset_private raw, train, test;
     zk_prep_pipeline pl;
     zk_prep_result res;
+    /* plain tables (layout of dataset.h, random blinding entries) for zk_cs_check without commitments */
+    gl_t *tab[3];
+    unsigned raw_bits;
 } instance;
+
+static gl_t *plain_table(const zk_dataset *d, test_rng *rng)
+{
+    size_t len = (size_t)1 << (d->meta.log_rows + d->meta.log_cols);
+    gl_t *t = malloc(len * sizeof *t);
+    for (size_t k = 0; k < len; k++)
+        t[k] = test_rng_gl(rng);
+    for (uint32_t i = 0; i < d->meta.n_rows; i++)
+        for (uint32_t j = 0; j < d->meta.n_cols; j++)
+            t[i + ((size_t)j << d->meta.log_rows)] = gl_from_i64(d->values[(size_t)i * d->meta.n_cols + j]);
+    return t;
+}
+
+/* Instance without commitments (circuit checks only). */
+static void make_plain_instance(instance *in, const char *js, uint64_t seed, int missing)
+{
+    memset(in, 0, sizeof *in);
+    test_rng rng;
+    test_rng_seed(&rng, seed);
+    make_raw(&in->ds, &rng, missing);
+    in->raw_bits = zk_range_max_bits_for_stats(in->ds.meta.n_rows);
+    if (parse(&in->pl, js, &in->ds.meta) != ZK_OK)
+        fail_msg("%s", zk_last_error());
+    if (zk_prep_apply(&in->pl, &in->ds, in->raw_bits, &in->res) != ZK_OK)
+        fail_msg("%s", zk_last_error());
+    in->tab[0] = plain_table(&in->ds, &rng);
+    in->tab[1] = plain_table(&in->res.train, &rng);
+    in->tab[2] = plain_table(&in->res.test, &rng);
+}
 
 static void make_instance(instance *in, const char *js, uint64_t seed, int missing)
 {
@@ -270,6 +303,8 @@ static void make_instance(instance *in, const char *js, uint64_t seed, int missi
 
 static void free_instance(instance *in)
 {
+    for (int k = 0; k < 3; k++)
+        free(in->tab[k]);
     zk_dataset_free(&in->ds);
     zk_dataset_private_free(&in->raw);
     zk_dataset_private_free(&in->train);
@@ -282,13 +317,12 @@ static int check_circuit(instance *in, const zk_prep_claims *cl, const gl_t *tra
 {
     zk_cs *cs = zk_cs_new(1);
     uint32_t seg[3];
-    int st = zk_prep_circuit(cs, &in->pl, &in->raw.com.meta, in->raw.com.range_bits, &in->train.com.meta,
-                             &in->test.com.meta, cl, in->raw.wit.evals, train_tab, in->test.wit.evals, seg);
+    int st = zk_prep_circuit(cs, &in->pl, &in->ds.meta, in->raw_bits, &in->res.train.meta, &in->res.test.meta, cl,
+                             in->tab[0], train_tab, in->tab[2], seg);
     if (st == ZK_OK)
         st = zk_cs_status(cs);
     if (st == ZK_OK)
         st = zk_cs_check(cs);
-    print_message("# circuit: %u constraints, %u wires\n", zk_cs_n_constraints(cs), zk_cs_n_wires(cs));
     zk_cs_free(cs);
     return st;
 }
@@ -314,29 +348,37 @@ static void test_circuit_check(void **state)
     const char *pipes[2] = {FULL_PIPE, IMPUTE_PIPE};
     for (int p = 0; p < 2; p++) {
         instance in;
-        make_instance(&in, pipes[p], test_seed() + (uint64_t)p, 1);
-        int st = check_circuit(&in, &in.res.claims, in.train.wit.evals);
+        make_plain_instance(&in, pipes[p], test_seed() + (uint64_t)p, 1);
+        int st = check_circuit(&in, &in.res.claims, in.tab[1]);
         if (st != ZK_OK)
             fail_msg("pipeline %d: %s", p, zk_last_error());
         /* a wrong claim (mean, std, histogram) fails the check */
         zk_prep_claims *c = &in.res.claims;
         c->mean[0] += 1;
-        assert_int_not_equal(check_circuit(&in, c, in.train.wit.evals), ZK_OK);
+        assert_int_not_equal(check_circuit(&in, c, in.tab[1]), ZK_OK);
         c->mean[0] -= 1;
         c->std[1] += 1;
-        assert_int_not_equal(check_circuit(&in, c, in.train.wit.evals), ZK_OK);
+        assert_int_not_equal(check_circuit(&in, c, in.tab[1]), ZK_OK);
         c->std[1] -= 1;
         c->hist[3] += 1;
         c->hist[4] -= 1;
-        assert_int_not_equal(check_circuit(&in, c, in.train.wit.evals), ZK_OK);
+        assert_int_not_equal(check_circuit(&in, c, in.tab[1]), ZK_OK);
         c->hist[3] -= 1;
         c->hist[4] += 1;
         /* a wrong output cell fails the check */
-        size_t len = (size_t)1 << (in.train.com.meta.log_rows + in.train.com.meta.log_cols);
+        const zk_dataset_meta *tm = &in.res.train.meta;
+        size_t len = (size_t)1 << (tm->log_rows + tm->log_cols);
         gl_t *bad = malloc(len * sizeof *bad);
-        memcpy(bad, in.train.wit.evals, len * sizeof *bad);
-        bad[5 + ((size_t)1 << in.train.com.meta.log_rows)] = gl_add(bad[5 + ((size_t)1 << in.train.com.meta.log_rows)], 1);
-        assert_int_not_equal(check_circuit(&in, c, bad), ZK_OK);
+        for (uint32_t j = 0; j < tm->n_cols; j++) {
+            memcpy(bad, in.tab[1], len * sizeof *bad);
+            size_t at = 5 + ((size_t)j << tm->log_rows);
+            bad[at] = gl_add(bad[at], 1);
+            assert_int_not_equal(check_circuit(&in, c, bad), ZK_OK);
+        }
+        /* the blinding entries outside the data block are free */
+        memcpy(bad, in.tab[1], len * sizeof *bad);
+        bad[tm->n_rows] = gl_add(bad[tm->n_rows], 1);
+        assert_int_equal(check_circuit(&in, c, bad), ZK_OK);
         free(bad);
         free_instance(&in);
     }
