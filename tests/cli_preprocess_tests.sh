@@ -81,6 +81,13 @@ expect 1 "train_commitment" -- "$zk" preprocess verify --commitment raw.com --pi
 "$zk" data commit small.csv -o raw2.zkd --quiet >/dev/null
 expect 1 "raw_commitment" -- "$zk" preprocess verify --commitment raw2.com --pipeline prep.json \
   --train train.com --test test.com --output prep_public.json prep.zkp
+# ... and with claims naming raw2's id (so only the proof can tell): rejected by the proof
+rid2=$(sha256sum raw2.com | cut -d' ' -f1)
+python3 -c "
+import json, sys; d = json.load(open('prep_public.json')); d['raw_commitment'] = sys.argv[1]
+json.dump(d, open('claims_raw2.json', 'w'))" "$rid2"
+expect 1 "prep.zkp" -- "$zk" preprocess verify --commitment raw2.com --pipeline prep.json \
+  --train train.com --test test.com --output claims_raw2.json prep.zkp
 # claims edited consistently (ids kept): a histogram count moved, a mean changed
 python3 - <<'P'
 import json
