@@ -90,7 +90,7 @@ static void ref_dense(const dense_spec *s, unsigned scale, const int64_t *in, in
     memcpy(cur, in, s->dims[0] * sizeof(int64_t));
     for (uint32_t l = 0; l < s->n_layers; l++) {
         for (uint32_t j = 0; j < s->dims[l + 1]; j++) {
-            __int128 acc = (__int128)s->b[l][j] << scale;
+            __int128 acc = (__int128)s->b[l][j] * ((int64_t)1 << scale);
             for (uint32_t k = 0; k < s->dims[l]; k++)
                 acc += (__int128)s->w[l][(size_t)j * s->dims[l] + k] * cur[k];
             int64_t z = ref_rescale((int64_t)acc, scale);
@@ -614,7 +614,7 @@ static void test_op_conv(void **state)
             for (int64_t mo = 0; mo < M; mo++)
                 for (int64_t oh = 0; oh < OH; oh++)
                     for (int64_t ow = 0; ow < OW; ow++) {
-                        int64_t acc = variant ? 0 : bias[mo] << s, g = mo / (M / G);
+                        int64_t acc = variant ? 0 : bias[mo] * (1 << s), g = mo / (M / G);
                         for (int64_t c = 0; c < Cg; c++)
                             for (int64_t a = 0; a < K; a++)
                                 for (int64_t q = 0; q < K; q++) {
@@ -809,7 +809,7 @@ static void test_op_misc(void **state)
                     for (int k = 0; k < 3; k++)
                         acc += x[b * 6 + i * 3 + k] * Wm[k * 4 + n];
                     int64_t mm = ref_rescale(acc, s);
-                    v[i * 4 + n] = ref_rescale(mm * G[i] + (Bo[i] << s), s);
+                    v[i * 4 + n] = ref_rescale(mm * G[i] + (Bo[i] * (1 << s)), s);
                 }
             int best = 0;
             for (int k = 1; k < 8; k++)
