@@ -495,6 +495,241 @@ static void test_circuit_sigmoid_regions(void **state)
     free(tab);
 }
 
+/* ---------------- proofs ---------------- */
+
+/* A committed synthetic training set: n x d features + label "y" (last). */
+static void commit_synth(zk_dataset_private *dp, uint32_t n, uint32_t d)
+{
+    zk_dataset ds;
+    memset(&ds, 0, sizeof ds);
+    ds.meta.n_rows = n;
+    ds.meta.n_cols = d + 1;
+    ds.meta.scale_bits = 12;
+    while ((1u << ds.meta.log_rows) < n + ZK_DATASET_MIN_BLIND_ROWS)
+        ds.meta.log_rows++;
+    while ((1u << ds.meta.log_cols) < d + 1)
+        ds.meta.log_cols++;
+    ds.meta.col_names = calloc(d + 1, sizeof *ds.meta.col_names);
+    for (uint32_t j = 0; j <= d; j++) {
+        char nm[16];
+        snprintf(nm, sizeof nm, j == d ? "y" : "f%u", j);
+        ds.meta.col_names[j] = strdup(nm);
+    }
+    ds.values = malloc((size_t)n * (d + 1) * sizeof *ds.values);
+    int64_t *x = malloc((size_t)n * d * sizeof *x), *y = malloc(n * sizeof *y);
+    synth(n, d, x, y);
+    for (uint32_t i = 0; i < n; i++) {
+        for (uint32_t j = 0; j < d; j++)
+            ds.values[(size_t)i * (d + 1) + j] = x[(size_t)i * d + j];
+        ds.values[(size_t)i * (d + 1) + d] = y[i];
+    }
+    int cst = zk_dataset_commit(dp, &ds, 0);
+    if (cst != ZK_OK)
+        print_message("# commit: %s\n", zk_last_error());
+    assert_int_equal(cst, ZK_OK);
+    free(x);
+    free(y);
+    zk_dataset_free(&ds);
+}
+
+static const uint8_t k_spec_digest[ZK_HASH_BYTES] = {1, 2, 3};
+
+static int verify_with(const zk_train_spec *s, const uint8_t *dg, const zk_dataset_commitment *dc,
+                       const zk_model_commitment *mc, const zk_wbuf *pf)
+{
+    zk_train_report rep;
+    return zk_train_verify(s, dg, dc, mc, pf->data, pf->len, &rep);
+}
+
+/* Two committed training sets (32 x 4 + label), committed once for all proof tests. */
+static zk_dataset_private g_dp, g_dp2;
+static int g_have_data;
+
+static void need_data(void)
+{
+    if (!g_have_data) {
+        commit_synth(&g_dp, 32, 4);
+        commit_synth(&g_dp2, 32, 4);
+        g_have_data = 1;
+    }
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    if (g_have_data) {
+        zk_dataset_private_free(&g_dp);
+        zk_dataset_private_free(&g_dp2);
+    }
+    return 0;
+}
+
+static void proof_case(zk_train_kind kind, uint32_t batch, int full)
+{
+    const uint32_t n = 32, d = 4;
+    need_data();
+    zk_dataset_private dp = g_dp, dp2 = g_dp2;
+    zk_train_spec s;
+    spec_small(&s, kind, batch);
+    s.epochs_per_chunk = 2; /* chunks [0,2) and [2,3) */
+    s.init_zero = 0;
+    s.seed = 11;
+    s.init_range = 1200;
+    zk_model_private mp;
+    zk_wbuf pf;
+    zk_wbuf_init(&pf);
+    zk_train_report rep;
+    uint32_t used0 = dp.openings_used;
+    int pst = zk_train_prove(&s, k_spec_digest, &dp, &mp, &pf, &rep);
+    if (pst != ZK_OK)
+        print_message("# prove: %s\n", zk_last_error());
+    assert_int_equal(pst, ZK_OK);
+    assert_int_equal(dp.openings_used, used0 + 2);
+    g_dp.openings_used = dp.openings_used;
+    assert_int_equal(rep.n_chunks, 2);
+    /* the committed model is the reference trainer's */
+    {
+        uint32_t np = zk_train_n_params(&s, d);
+        int64_t *x = malloc((size_t)n * d * sizeof *x), *y = malloc(n * sizeof *y), *w = malloc(np * sizeof *w);
+        for (uint32_t i = 0; i < n; i++) {
+            for (uint32_t j = 0; j < d; j++)
+                x[(size_t)i * d + j] = zk_dataset_private_value(&dp, i, j);
+            y[i] = zk_dataset_private_value(&dp, i, d);
+        }
+        zk_train_init(&s, d, w);
+        assert_int_equal(zk_train_run_fx(&s, x, y, n, d, 0, s.epochs, w), ZK_OK);
+        for (uint32_t q = 0; q < np; q++)
+            assert_int_equal(gl_to_i64(mp.wit.evals[q]), w[q]);
+        free(x);
+        free(y);
+        free(w);
+    }
+    zk_train_report vr;
+    int vst = zk_train_verify(&s, k_spec_digest, &dp.com, &mp.com, pf.data, pf.len, &vr);
+    if (vst != ZK_OK)
+        print_message("# verify: %s\n", zk_last_error());
+    assert_int_equal(vst, ZK_OK);
+    print_message("# proof %s batch %u, 32x4, 3 epochs in 2 chunks: %llu constraints, %zu bytes, prove %.2f s, "
+                  "verify %.3f s, %.1f bits\n",
+                  kind == ZK_TRAIN_MLP ? "mlp" : "logreg", batch, (unsigned long long)rep.constraints, pf.len,
+                  rep.seconds, vr.seconds, vr.security_bits);
+    assert_true(vr.security_bits >= 100);
+
+    zk_train_spec t = s;
+    t.lr = s.lr - 1; /* another learning rate */
+    assert_int_equal(verify_with(&t, k_spec_digest, &dp.com, &mp.com, &pf), ZK_ERR_REJECT);
+    if (!full) {
+        for (int k = 0; k < 4; k++) {
+            size_t pos = 16 + (size_t)(test_rng_u64(&g_rng) % (pf.len - 16));
+            pf.data[pos] ^= 1;
+            assert_int_not_equal(verify_with(&s, k_spec_digest, &dp.com, &mp.com, &pf), ZK_OK);
+            pf.data[pos] ^= 1;
+        }
+        zk_wbuf_free(&pf);
+        zk_model_private_free(&mp);
+        return;
+    }
+    /* a different seed, learning rate, epoch count, chunking or spec file */
+    t = s;
+    t.seed = 12;
+    assert_int_equal(verify_with(&t, k_spec_digest, &dp.com, &mp.com, &pf), ZK_ERR_REJECT);
+    t = s;
+    t.lr = 2047;
+    assert_int_equal(verify_with(&t, k_spec_digest, &dp.com, &mp.com, &pf), ZK_ERR_REJECT);
+    t = s;
+    t.epochs = 4; /* also 2 chunks */
+    assert_int_not_equal(verify_with(&t, k_spec_digest, &dp.com, &mp.com, &pf), ZK_OK);
+    t = s;
+    t.epochs = 2; /* 1 chunk */
+    assert_int_not_equal(verify_with(&t, k_spec_digest, &dp.com, &mp.com, &pf), ZK_OK);
+    t = s;
+    t.batch_size = 8;
+    assert_int_not_equal(verify_with(&t, k_spec_digest, &dp.com, &mp.com, &pf), ZK_OK);
+    uint8_t dg2[ZK_HASH_BYTES] = {1, 2, 4};
+    assert_int_equal(verify_with(&s, dg2, &dp.com, &mp.com, &pf), ZK_ERR_REJECT);
+    /* a different dataset */
+    assert_int_equal(verify_with(&s, k_spec_digest, &dp2.com, &mp.com, &pf), ZK_ERR_REJECT);
+    /* different weights: a commitment to the same architecture with other values */
+    {
+        zk_model m2;
+        uint32_t np = zk_train_n_params(&s, d);
+        int64_t *w = malloc(np * sizeof *w);
+        for (uint32_t q = 0; q < np; q++)
+            w[q] = gl_to_i64(mp.wit.evals[q]);
+        w[0] += 1;
+        assert_int_equal(zk_train_to_model(&m2, &s, d, w), ZK_OK);
+        zk_model_private mp2;
+        assert_int_equal(zk_model_commit(&mp2, &m2), ZK_OK);
+        assert_int_equal(verify_with(&s, k_spec_digest, &dp.com, &mp2.com, &pf), ZK_ERR_REJECT);
+        /* the honest weights recommitted (fresh blinding): also rejected (a different commitment) */
+        w[0] -= 1;
+        zk_model_free(&m2);
+        zk_model_private_free(&mp2);
+        assert_int_equal(zk_train_to_model(&m2, &s, d, w), ZK_OK);
+        assert_int_equal(zk_model_commit(&mp2, &m2), ZK_OK);
+        assert_int_equal(verify_with(&s, k_spec_digest, &dp.com, &mp2.com, &pf), ZK_ERR_REJECT);
+        zk_model_free(&m2);
+        zk_model_private_free(&mp2);
+        free(w);
+    }
+    /* tampered bytes anywhere */
+    for (int k = 0; k < 24; k++) {
+        size_t pos = 16 + (size_t)(test_rng_u64(&g_rng) % (pf.len - 16));
+        uint8_t old = pf.data[pos];
+        pf.data[pos] ^= (uint8_t)(1u << (test_rng_u64(&g_rng) % 8));
+        assert_int_not_equal(verify_with(&s, k_spec_digest, &dp.com, &mp.com, &pf), ZK_OK);
+        pf.data[pos] = old;
+    }
+    /* truncated, extended */
+    pf.len--;
+    assert_int_not_equal(verify_with(&s, k_spec_digest, &dp.com, &mp.com, &pf), ZK_OK);
+    pf.len++;
+    zk_wbuf_u8(&pf, 0);
+    assert_int_not_equal(verify_with(&s, k_spec_digest, &dp.com, &mp.com, &pf), ZK_OK);
+    pf.len--;
+    assert_int_equal(verify_with(&s, k_spec_digest, &dp.com, &mp.com, &pf), ZK_OK);
+    zk_wbuf_free(&pf);
+    zk_model_private_free(&mp);
+}
+
+static void test_proof_logreg(void **state)
+{
+    (void)state;
+    proof_case(ZK_TRAIN_LOGREG, 0, 1);
+}
+
+static void test_proof_mlp_minibatch(void **state)
+{
+    (void)state;
+    proof_case(ZK_TRAIN_MLP, 12, 0);
+}
+
+/* A prover that trains with another learning rate cannot pass the honest
+ * spec: the proof it makes is for its own spec. Inconsistent inputs are refused. */
+static void test_proof_bad_input(void **state)
+{
+    (void)state;
+    need_data();
+    zk_dataset_private dp = g_dp;
+    zk_train_spec s;
+    spec_small(&s, ZK_TRAIN_LOGREG, 0);
+    zk_model_private mp;
+    zk_wbuf pf;
+    zk_wbuf_init(&pf);
+    snprintf(s.label, sizeof s.label, "f3");
+    assert_int_equal(zk_train_prove(&s, k_spec_digest, &dp, &mp, &pf, NULL), ZK_ERR_INPUT);
+    assert_non_null(strstr(zk_last_error(), "label"));
+    spec_small(&s, ZK_TRAIN_LOGREG, 0);
+    s.scale = 10;
+    assert_int_equal(zk_train_prove(&s, k_spec_digest, &dp, &mp, &pf, NULL), ZK_ERR_INPUT);
+    spec_small(&s, ZK_TRAIN_LOGREG, 0);
+    s.step_bits = 40;
+    s.epochs = 9000;
+    assert_int_equal(zk_train_prove(&s, k_spec_digest, &dp, &mp, &pf, NULL), ZK_ERR_RANGE);
+    assert_int_equal(dp.openings_used, g_dp.openings_used); /* nothing reserved */
+    zk_wbuf_free(&pf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -505,6 +740,9 @@ int main(void)
         cmocka_unit_test(test_circuit_logreg),
         cmocka_unit_test(test_circuit_mlp),
         cmocka_unit_test(test_circuit_sigmoid_regions),
+        cmocka_unit_test(test_proof_logreg),
+        cmocka_unit_test(test_proof_mlp_minibatch),
+        cmocka_unit_test(test_proof_bad_input),
     };
-    return cmocka_run_group_tests(tests, setup, NULL);
+    return cmocka_run_group_tests(tests, setup, teardown);
 }

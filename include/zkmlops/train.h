@@ -64,18 +64,20 @@ typedef struct {
     int64_t init_range;        /* seed init: W entries uniform in [-init_range, init_range]; biases 0 */
     uint32_t act_bits;         /* every pre-activation z satisfies |z| < 2^(act_bits-1) (scale-s units) */
     uint32_t step_bits;        /* every parameter update |dw| < 2^(step_bits-1) */
+    uint32_t data_bits;        /* every feature |x| < 2^(data_bits-1) (proved in chunk 0 unless the
+                                  commitment's range proof is already that tight) */
     uint32_t epochs_per_chunk; /* epochs per chunk proof; 0 = all epochs in one proof */
     char label[ZK_TRAIN_MAX_NAME]; /* label column name (the last column) */
 } zk_train_spec;
 
 /* Defaults: logreg, full batch, 50 epochs, lr = 0.5, scale 12, zero init,
- * act_bits 20, step_bits 20, label "label", epochs_per_chunk 0. */
+ * act_bits 20, step_bits 20, data_bits 18, label "label", epochs_per_chunk 0. */
 void zk_train_spec_default(zk_train_spec *s);
 /* Parse a JSON spec (len bytes; `path` names the file in messages). Keys
  * (docs/training.md): "format": "zkmlops-train/v1", "model": "logreg"|"mlp",
  * "hidden", "epochs", "batch_size", "learning_rate_fixed", "scale",
  * "init": "zero"|"seed", "seed", "init_range_fixed", "act_bits",
- * "step_bits", "epochs_per_chunk", "label". Unknown keys are an error.
+ * "step_bits", "data_bits", "epochs_per_chunk", "label". Unknown keys are an error.
  * ZK_OK or ZK_ERR_INPUT ("<path>: <problem>"). */
 int zk_train_spec_parse(zk_train_spec *s, const char *path, const char *json, size_t len) ZK_WARN_UNUSED;
 /* Check ranges (ZK_ERR_INPUT naming the field). */
@@ -97,9 +99,9 @@ void zk_train_chunk_epochs(const zk_train_spec *s, uint32_t c, uint32_t *begin, 
 void zk_train_init(const zk_train_spec *s, uint32_t d, int64_t *params);
 
 /* Check that no intermediate can exceed ZK_TRAIN_MAX_MAG_BITS for n rows of
- * d features with |x| < 2^(x_bits-1) (e.g. the commitment's range_bits).
+ * d features with |x| < 2^(data_bits-1) and labels in {0, 2^s} (both proved).
  * ZK_OK or ZK_ERR_RANGE naming the quantity. */
-int zk_train_check_bounds(const zk_train_spec *s, uint32_t n, uint32_t d, uint32_t x_bits) ZK_WARN_UNUSED;
+int zk_train_check_bounds(const zk_train_spec *s, uint32_t n, uint32_t d) ZK_WARN_UNUSED;
 
 /* Plain integer reference trainer (the specification). x: n rows x d
  * features, row-major, scale s; y: n labels at scale s. Runs epochs

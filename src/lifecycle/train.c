@@ -74,6 +74,7 @@ void zk_train_spec_default(zk_train_spec *s)
     s->init_range = 0;
     s->act_bits = 20;
     s->step_bits = 20;
+    s->data_bits = 18;
     s->epochs_per_chunk = 0;
     snprintf(s->label, sizeof s->label, "label");
 }
@@ -98,6 +99,8 @@ int zk_train_spec_check(const zk_train_spec *s)
         return zk_set_error(ZK_ERR_INPUT, "act_bits must be in [scale+4, 40]");
     if (s->step_bits < 2 || s->step_bits > 40)
         return zk_set_error(ZK_ERR_INPUT, "step_bits must be in [2, 40]");
+    if (s->data_bits < 2 || s->data_bits > 40)
+        return zk_set_error(ZK_ERR_INPUT, "data_bits must be in [2, 40]");
     if (s->epochs_per_chunk > s->epochs)
         return zk_set_error(ZK_ERR_INPUT, "epochs_per_chunk must be at most epochs");
     if (zk_train_n_chunks(s) > ZK_TRAIN_MAX_CHUNKS)
@@ -201,7 +204,7 @@ int zk_train_spec_parse(zk_train_spec *s, const char *path, const char *json, si
         } else {
             static const char *const names[] = {"hidden", "epochs", "batch_size", "learning_rate_fixed",
                                                 "scale", "init_range_fixed", "act_bits", "step_bits",
-                                                "epochs_per_chunk"};
+                                                "epochs_per_chunk", "data_bits"};
             size_t n = sizeof names / sizeof names[0], idx = n;
             for (size_t q = 0; q < n; q++)
                 if (!strcmp(k, names[q]))
@@ -223,7 +226,8 @@ int zk_train_spec_parse(zk_train_spec *s, const char *path, const char *json, si
             case 5: s->init_range = (int64_t)v; break;
             case 6: s->act_bits = (uint32_t)(v > 64 ? 64 : v); break;
             case 7: s->step_bits = (uint32_t)(v > 64 ? 64 : v); break;
-            default: s->epochs_per_chunk = (uint32_t)(v > UINT32_MAX ? UINT32_MAX : v); break;
+            case 8: s->epochs_per_chunk = (uint32_t)(v > UINT32_MAX ? UINT32_MAX : v); break;
+            default: s->data_bits = (uint32_t)(v > 64 ? 64 : v); break;
             }
         }
     }
@@ -277,6 +281,7 @@ void zk_train_spec_encode(zk_wbuf *w, const zk_train_spec *s)
     zk_wbuf_u64(w, (uint64_t)s->init_range);
     zk_wbuf_u32(w, s->act_bits);
     zk_wbuf_u32(w, s->step_bits);
+    zk_wbuf_u32(w, s->data_bits);
     zk_wbuf_u32(w, s->epochs_per_chunk);
     uint32_t ln = (uint32_t)strlen(s->label);
     zk_wbuf_u32(w, ln);
@@ -343,39 +348,43 @@ void zk_train_init(const zk_train_spec *s, uint32_t d, int64_t *params)
     }
 }
 
-int zk_train_check_bounds(const zk_train_spec *s, uint32_t n, uint32_t d, uint32_t x_bits)
+static void worst_of(unsigned *worst, const char **what, unsigned v, const char *name)
+{
+    if (v > *worst) {
+        *worst = v;
+        *what = name;
+    }
+}
+
+int zk_train_check_bounds(const zk_train_spec *s, uint32_t n, uint32_t d)
 {
     if (n == 0 || d == 0)
         return zk_set_error(ZK_ERR_INPUT, "empty training set");
-    unsigned sc = s->scale, A = s->act_bits;
+    unsigned sc = s->scale;
     uint32_t steps = zk_train_steps_per_epoch(s, n);
     uint32_t m = (s->batch_size == 0 || s->batch_size >= n) ? n : s->batch_size;
-    /* |w| < init + epochs*steps*2^(step_bits-1) */
-    unsigned wb = tr_bits_u((uint64_t)s->init_range + 1);
+    unsigned mb = tr_bits_u(m), lb = tr_bits_u((uint64_t)s->lr);
+    /* magnitude bits: |w| < 2^wb, |x| < 2^xb, |h|, |delta| < 2^hb, |e| <= 2^s */
+    unsigned wb = tr_bits_u((uint64_t)s->init_range);
     unsigned tb = tr_bits_u((uint64_t)s->epochs * steps) + s->step_bits - 1;
     wb = (wb > tb ? wb : tb) + 1;
-    unsigned xb = x_bits > A ? x_bits : A; /* inputs of a layer: data or hidden activations */
-    unsigned fan = tr_bits_u(s->kind == ZK_TRAIN_MLP && s->hidden > d ? s->hidden : d) + 1;
-    unsigned fwd = xb + wb + fan + 1;
-    unsigned ebits = sc + 2;                                   /* |p - y| <= 2^s + |y| */
-    unsigned yb = x_bits;                                      /* label bound */
-    if (yb + 1 > ebits)
-        ebits = yb + 1;
-    unsigned bwd_in = s->kind == ZK_TRAIN_MLP ? (ebits > A ? ebits : A) : ebits; /* e or delta */
-    unsigned bwd = xb + bwd_in + tr_bits_u(m) + 1;
-    unsigned upd = bwd + sc + 4 + 1;                          /* lr <= 2^(s+4) */
-    unsigned ev = ebits + wb;                                  /* e_i v_k */
-    unsigned qd = s->step_bits + tr_bits_u((uint64_t)m) + 2 * sc + 1;
-    const char *what = NULL;
+    unsigned xb = s->data_bits - 1, hb = s->act_bits - 1, eb = sc + 1;
     unsigned worst = 0;
-    if (fwd > worst) { worst = fwd; what = "forward dot product"; }
-    if (bwd > worst) { worst = bwd; what = "gradient sum"; }
-    if (upd > worst) { worst = upd; what = "learning-rate times gradient"; }
-    if (ev > worst) { worst = ev; what = "error times output weight"; }
-    if (qd > worst) { worst = qd; what = "update times batch divisor"; }
+    const char *what = "";
+    worst_of(&worst, &what, xb + wb + tr_bits_u(d) + 1, "forward dot product");
+    worst_of(&worst, &what, xb + eb + mb + lb, "learning rate times weight gradient");
+    worst_of(&worst, &what, 2 * sc + 1 + mb + lb, "learning rate times bias gradient");
+    worst_of(&worst, &what, s->step_bits + mb + 2 * sc + 1, "update times batch divisor");
+    if (s->kind == ZK_TRAIN_MLP) {
+        worst_of(&worst, &what, hb + wb + tr_bits_u(s->hidden) + 1, "output dot product");
+        worst_of(&worst, &what, eb + wb + 1, "error times output weight");
+        worst_of(&worst, &what, hb + xb + mb + lb, "learning rate times hidden-weight gradient");
+        worst_of(&worst, &what, hb + eb + mb + lb, "learning rate times output-weight gradient");
+        worst_of(&worst, &what, hb + sc + mb + lb, "learning rate times hidden-bias gradient");
+    }
     if (worst > ZK_TRAIN_MAX_MAG_BITS)
         return zk_set_error(ZK_ERR_RANGE,
-                            "the %s may need %u bits (> %u): lower step_bits, act_bits, epochs or the data range",
+                            "the %s may need %u bits (> %u): lower step_bits, act_bits, data_bits, the learning rate or epochs",
                             what, worst, ZK_TRAIN_MAX_MAG_BITS);
     return ZK_OK;
 }
