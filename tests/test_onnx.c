@@ -191,8 +191,8 @@ static void test_batchnorm_folding(void **state)
 static void test_proved_batch(void **state)
 {
     (void)state;
-    const char *name = "digits_cnn";
-    const uint32_t B = 4;
+    const char *name = "bc_mlp";
+    const uint32_t B = 8;
     zk_model m;
     assert_int_equal(zk_onnx_load(&m, fx_path(name, ".onnx"), NULL), ZK_OK);
     float *cal, *x;

@@ -26,7 +26,7 @@ For each trained model NAME the script writes (do not edit by hand):
   NAME.onnx            the model (opset 13, dynamic batch dimension)
   NAME.calib.json      {"input_data": [[...]]} calibration inputs (training rows)
   NAME.test.json       {"input_data": [[...]]} held-out test inputs
-  NAME.sample.json     the first 16 test inputs (a small batch for CLI tests)
+  NAME.sample.json     the first 16 test inputs (digits_cnn: 4), a small batch for CLI tests
   NAME.expected.json   {"output_data": [[...]], "labels": [...], "float_accuracy": a}
                        the float model's outputs on the test inputs (PyTorch /
                        scikit-learn, float32) and the true labels
@@ -72,10 +72,10 @@ def rows(x):
     return [[float(np.float32(v)) for v in r] for r in x]
 
 
-def write_set(out, name, xtr, xte, yte, pred, acc, n_calib=64):
+def write_set(out, name, xtr, xte, yte, pred, acc, n_calib=64, n_sample=16):
     dump(os.path.join(out, name + ".calib.json"), {"input_data": rows(xtr[:n_calib])})
     dump(os.path.join(out, name + ".test.json"), {"input_data": rows(xte)})
-    dump(os.path.join(out, name + ".sample.json"), {"input_data": rows(xte[:16])})
+    dump(os.path.join(out, name + ".sample.json"), {"input_data": rows(xte[:n_sample])})
     dump(os.path.join(out, name + ".expected.json"),
          {"output_data": [[float(v) for v in r] for r in pred], "labels": [int(v) for v in yte],
           "float_accuracy": acc})
@@ -198,7 +198,7 @@ def digits_models(out):
         pred = cnn(torch.tensor(x4[te])).numpy()
     acc = float((pred.argmax(1) == y[te]).mean())
     export_torch(cnn, torch.tensor(x4[:1]), os.path.join(out, "digits_cnn.onnx"))
-    write_set(out, "digits_cnn", x[tr], x[te], y[te], pred, acc)
+    write_set(out, "digits_cnn", x[tr], x[te], y[te], pred, acc, n_sample=4)
 
 
 def op_models(out):
