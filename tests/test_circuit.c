@@ -467,6 +467,26 @@ static void test_gadgets_exhaustive_small(void **state)
 static void test_fx_reference(void **state)
 {
     (void)state;
+    { /* widest sigmoid and rescale */
+        static const int64_t xs[] = {-((int64_t)1 << 61), ((int64_t)1 << 61) - 1, 0, (int64_t)5 << 58, -((int64_t)1 << 58)};
+        for (size_t i = 0; i < sizeof xs / sizeof xs[0]; i++) {
+            gcase c;
+            memset(&c, 0, sizeof c);
+            c.n_in = 1;
+            c.in[0] = xs[i];
+            c.g = G_SIGMOID;
+            c.bits = 62;
+            c.p1 = 58;
+            run_case(&c);
+            c.p1 = 5;
+            run_case(&c);
+            c.g = G_RESCALE;
+            c.p1 = 62;
+            run_case(&c);
+            c.p1 = 1;
+            run_case(&c);
+        }
+    }
     assert_int_equal(zk_fx_rescale(3, 1), 2);  /* 1.5 -> 2 */
     assert_int_equal(zk_fx_rescale(-3, 1), -1); /* -1.5 -> -1 (half up) */
     assert_int_equal(zk_fx_rescale(-5, 2), -1); /* -1.25 -> -1 */

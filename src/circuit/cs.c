@@ -494,7 +494,10 @@ int zk_cs_check(const zk_cs *cs)
         if (i < first && !zk_cs_row_ok(cs, i))
             first = i;
     if (first != UINT32_MAX)
-        return zk_set_error(ZK_ERR_INPUT, "constraint %u (of %u) is not satisfied", first, cs->n_cons);
+        return zk_set_error(ZK_ERR_INPUT, "constraint %u (of %u) is not satisfied: A*B = %lld * %lld but C = %lld",
+                            first, cs->n_cons, (long long)gl_to_i64(row_value(cs, &cs->m[0], first)),
+                            (long long)gl_to_i64(row_value(cs, &cs->m[1], first)),
+                            (long long)gl_to_i64(row_value(cs, &cs->m[2], first)));
     return ZK_OK;
 }
 

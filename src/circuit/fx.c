@@ -51,7 +51,7 @@ int64_t zk_fx_sqrt(int64_t x)
 
 int64_t zk_fx_sigmoid(int64_t x, unsigned scale)
 {
-    ZK_CHECK_ARG(scale >= 5 && scale <= 56);
+    ZK_CHECK_ARG(scale >= 5 && scale <= 58);
     uint64_t a = x < 0 ? (uint64_t)0 - (uint64_t)x : (uint64_t)x;
     uint64_t one = (uint64_t)1 << scale, y;
     if (a >= 5 * one)
