@@ -14,6 +14,14 @@
  * weight. The same holds for a dataset whose blinding-entry count is below
  * 3 x its opening budget (e.g. one column with 2^log_rows - n_rows < 192).
  *
+ * Finding (critical, statement confusion; src/ml/infer.c zk_infer_verify and
+ * src/cli/cmd_infer.c verify): when the verifier passes explicit inputs but
+ * the proof is a private-input proof, the inputs are silently ignored and the
+ * proof is accepted — "model(x) = y" verifies for any x given a proof of
+ * "model(x') = y for some hidden x'". `zkmlops infer verify --input OTHER.json
+ * --output OUT.json P.zkp` exits 0 ("valid") for a --private-input proof of a
+ * different input. test_infer_private_proof_accepted_for_other_input.
+ *
  * test_model_budget_vs_blinding: the invariant a fix must establish
  *   (3 x openings allowed < blinding entries); fast.
  * test_model_weights_recovered_from_link_values: the attack itself with
@@ -27,6 +35,7 @@
 
 #include "testutil.h"
 #include "zkmlops/circuit.h"
+#include "zkmlops/infer.h"
 #include "zkmlops/mle.h"
 #include "zkmlops/model.h"
 #include "zkmlops/proof.h"
@@ -209,9 +218,38 @@ static void test_model_weights_recovered_from_link_values(void **state)
     assert_int_equal(recovered, 0);
 }
 
+static void test_infer_private_proof_accepted_for_other_input(void **state)
+{
+    (void)state;
+    test_rng rng;
+    test_rng_seed(&rng, test_seed() + 1);
+    zk_model_private p;
+    int64_t W[N_IN], B;
+    make_model(&p, W, &B, &rng);
+    int64_t in[N_IN], other[N_IN], out[1], out_other[1];
+    for (unsigned j = 0; j < N_IN; j++) {
+        in[j] = (int64_t)(test_rng_u64(&rng) % 8001) - 4000;
+        other[j] = (int64_t)(test_rng_u64(&rng) % 8001) - 4000;
+    }
+    assert_int_equal(zk_model_run_fx(&p.model, other, 1, out_other), ZK_OK);
+    zk_wbuf proof;
+    zk_wbuf_init(&proof);
+    assert_int_equal(zk_infer_prove(&p, in, 1, 1, out, &proof, NULL), ZK_OK);
+    assert_int_equal(zk_infer_verify(&p.com, NULL, out, 1, proof.data, proof.len, NULL), ZK_OK);
+    if (out_other[0] != out[0]) { /* the claim "model(other) = out" is false ... */
+        int rc = zk_infer_verify(&p.com, other, out, 1, proof.data, proof.len, NULL);
+        print_message("model(other) = %lld, claimed %lld: verify with the other input returned %d\n",
+                      (long long)out_other[0], (long long)out[0], rc);
+        assert_int_not_equal(rc, ZK_OK); /* ... and must not verify */
+    }
+    zk_wbuf_free(&proof);
+    zk_model_private_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_infer_private_proof_accepted_for_other_input),
         cmocka_unit_test(test_model_budget_vs_blinding),
         cmocka_unit_test(test_model_weights_recovered_from_link_values),
     };
