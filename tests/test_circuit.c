@@ -790,6 +790,31 @@ static void test_prove_links(void **state)
         assert_int_not_equal(zk_cs_verify(vs, CTX, sizeof CTX, NULL, 0, w.data, w.len, NULL), ZK_OK);
         zk_cs_free(vs);
     }
+    /* a changed revealed value u_k (section 9), kept canonical */
+    {
+        size_t pos = 0, u_at = 0;
+        while (pos + 12 <= w.len) {
+            uint32_t tag;
+            uint64_t len;
+            memcpy(&tag, w.data + pos, 4);
+            memcpy(&len, w.data + pos + 4, 8);
+            if (tag == 9) {
+                u_at = pos + 12;
+                assert_int_equal(len, 2 * 24);
+                break;
+            }
+            pos += 12 + (size_t)len;
+        }
+        assert_true(u_at > 0);
+        for (int which = 0; which < 2; which++) {
+            gl_t v;
+            memcpy(&v, w.data + u_at + 24 * which, 8);
+            gl_t nv = gl_add(v, 1);
+            memcpy(w.data + u_at + 24 * which, &nv, 8);
+            assert_int_equal(verify_linked(&w, out, &f, &f.com[0], &f.com[1], CTX, sizeof CTX), ZK_ERR_REJECT);
+            memcpy(w.data + u_at + 24 * which, &v, 8);
+        }
+    }
     /* tampered bytes */
     for (int k = 0; k < 24 / SLOW; k++) {
         size_t pos = (size_t)(test_rng_u64(&rg) % w.len);
@@ -830,6 +855,64 @@ static void test_prove_links(void **state)
     fixture_free(&g);
 }
 
+/* Zero-knowledge hygiene: no private value (random 64-bit field elements,
+ * including a linked segment's) appears in the proof bytes, and two proofs of
+ * one statement differ. */
+static void test_zk_hygiene(void **state)
+{
+    (void)state;
+    test_rng rg;
+    test_rng_seed(&rg, test_seed() + 4);
+    gl_t seg[64], priv[16];
+    for (int i = 0; i < 64; i++)
+        seg[i] = test_rng_gl(&rg);
+    for (int i = 0; i < 16; i++)
+        priv[i] = test_rng_gl(&rg);
+    zk_whir_params p;
+    zk_whir_commitment com;
+    zk_whir_witness wit;
+    assert_int_equal(zk_whir_params_derive(&p, 6, 1), ZK_OK);
+    assert_int_equal(zk_whir_commit(&p, seg, NULL, &com, &wit), ZK_OK);
+    gl_t prod = 1;
+    for (int i = 0; i < 16; i++)
+        prod = gl_mul(prod, priv[i]);
+    prod = gl_add(prod, seg[5]);
+    zk_wbuf w[2];
+    for (int rep = 0; rep < 2; rep++) {
+        zk_cs *cs = zk_cs_new(1);
+        uint32_t out = zk_cs_public(cs, prod);
+        uint32_t s0 = zk_cs_segment(cs, seg, 6);
+        uint32_t acc = zk_cs_private(cs, priv[0]);
+        for (int i = 1; i < 16; i++)
+            acc = zk_cs_mul(cs, acc, zk_cs_private(cs, priv[i]));
+        zk_lc l;
+        zk_lc_init(&l);
+        zk_lc_add(&l, acc, 1);
+        zk_lc_add(&l, s0 + 5, 1);
+        uint32_t o = zk_cs_lc_wire(cs, &l);
+        zk_lc_free(&l);
+        zk_cs_assert_equal(cs, o, out);
+        zk_cs_link link = {&com, &wit, s0};
+        zk_wbuf_init(&w[rep]);
+        if (zk_cs_prove(cs, CTX, sizeof CTX, &link, 1, &w[rep]) != ZK_OK)
+            fail_msg("%s", zk_last_error());
+        /* every private wire value (inputs, products, segment) is absent from the proof */
+        for (uint32_t wire = 2; wire < zk_cs_n_wires(cs); wire++) {
+            gl_t v = zk_cs_value(cs, wire);
+            if (v < ((gl_t)1 << 40) || v > GL_P - ((gl_t)1 << 40))
+                continue; /* filler zeros and small values can occur by chance */
+            for (size_t q = 0; q + 8 <= w[rep].len; q++)
+                if (memcmp(w[rep].data + q, &v, 8) == 0)
+                    fail_msg("private value of wire %u appears at byte %zu of the proof", wire, q);
+        }
+        zk_cs_free(cs);
+    }
+    assert_true(w[0].len != w[1].len || memcmp(w[0].data, w[1].data, w[0].len) != 0);
+    zk_wbuf_free(&w[0]);
+    zk_wbuf_free(&w[1]);
+    zk_whir_witness_free(&wit);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -841,6 +924,7 @@ int main(void)
         cmocka_unit_test(test_mixed_digest),
         cmocka_unit_test(test_prove_plain),
         cmocka_unit_test(test_prove_links),
+        cmocka_unit_test(test_zk_hygiene),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
