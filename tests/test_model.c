@@ -565,6 +565,25 @@ static void graph_check(zk_model *m, const int64_t *in, uint32_t batch, const in
     for (uint64_t k = 0; k < no; k++)
         assert_int_equal(zk_cs_value_i64(cs, ow[k]), out[k]);
     assert_memory_equal(zk_cs_r1cs(cs)->digest.h, zk_cs_r1cs(vs)->digest.h, 32);
+    uint32_t n_plain = zk_cs_n_constraints(cs);
+    zk_cs_free(cs);
+    zk_cs_free(vs);
+    /* Public-input variant: same outputs, never more constraints. */
+    cs = zk_cs_new(1);
+    vs = zk_cs_new(0);
+    for (uint64_t k = 0; k < ni; k++) {
+        iw[k] = zk_cs_public_i64(cs, in[k]);
+        zk_cs_public_i64(vs, in[k]);
+    }
+    seg = zk_cs_segment(cs, v, log_len);
+    zk_cs_segment(vs, NULL, log_len);
+    assert_int_equal(zk_model_circuit_public_input(cs, m, seg, iw, in, batch, ow), ZK_OK);
+    assert_int_equal(zk_model_circuit_public_input(vs, &arch, seg, iw, in, batch, ow2), ZK_OK);
+    assert_int_equal(zk_cs_check(cs), ZK_OK);
+    for (uint64_t k = 0; k < no; k++)
+        assert_int_equal(zk_cs_value_i64(cs, ow[k]), out[k]);
+    assert_memory_equal(zk_cs_r1cs(cs)->digest.h, zk_cs_r1cs(vs)->digest.h, 32);
+    assert_true(zk_cs_n_constraints(cs) <= n_plain);
     zk_cs_free(cs);
     zk_cs_free(vs);
     zk_model_free(&arch);

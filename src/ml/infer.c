@@ -63,7 +63,7 @@ static int build(zk_cs *cs, const zk_model *m, uint32_t log_len, const gl_t *wei
         st = (int)zk_cs_status(cs);
         goto done;
     }
-    if ((st = zk_model_circuit(cs, m, *wseg, iw, batch, ow)) != ZK_OK)
+    if ((st = zk_model_circuit_public_input(cs, m, *wseg, iw, private_input ? NULL : in, batch, ow)) != ZK_OK)
         goto done;
     for (uint64_t k = 0; k < no; k++)
         zk_cs_assert_equal(cs, ow[k], pw[k]);

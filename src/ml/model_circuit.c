@@ -138,6 +138,12 @@ static zk_mh cs_argmax(zk_mx_backend *b, const zk_mh *x, size_t n, unsigned bits
 int zk_model_circuit(zk_cs *cs, const zk_model *m, uint32_t weights_first_wire, const uint32_t *in_wires,
                      uint32_t batch, uint32_t *out_wires)
 {
+    return zk_model_circuit_public_input(cs, m, weights_first_wire, in_wires, NULL, batch, out_wires);
+}
+
+int zk_model_circuit_public_input(zk_cs *cs, const zk_model *m, uint32_t weights_first_wire, const uint32_t *in_wires,
+                                  const int64_t *in_values, uint32_t batch, uint32_t *out_wires)
+{
     if (zk_cs_status(cs) != ZK_OK)
         return (int)zk_cs_status(cs);
     int st = zk_model_validate(m, 0);
@@ -181,7 +187,7 @@ int zk_model_circuit(zk_cs *cs, const zk_model *m, uint32_t weights_first_wire, 
     b.is_neg = cs_is_neg;
     b.select = cs_select;
     b.argmax = cs_argmax;
-    st = zk_model_exec(m, &b, params, in, batch, out);
+    st = zk_model_exec(m, &b, params, in, in_values, batch, out);
     if (st == ZK_OK && zk_cs_status(cs) != ZK_OK)
         st = (int)zk_cs_status(cs);
     if (st == ZK_OK)

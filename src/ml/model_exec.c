@@ -17,7 +17,18 @@ typedef struct {
     const zk_node *nd;
     zk_mh *scratch; /* 2 * scratch_len handles */
     size_t scratch_len;
+    const int64_t *in_values; /* public input values known to both sides (or NULL) */
+    int64_t *coef;            /* scratch_len + 1 coefficients */
 } ex_t;
+
+/* Is input j of the node the graph input with publicly known values? Then a
+ * product with a parameter is a linear combination of the weight wires with
+ * the known values as coefficients (one constraint per output instead of one
+ * per product); the integers are the same. */
+static int known_input(const ex_t *e, uint32_t j)
+{
+    return e->in_values && e->nd->in[j] == e->m->input;
+}
 
 static int node_err(const ex_t *e, const char *fmt, ...) ZK_PRINTF(2, 3);
 static int node_err(const ex_t *e, const char *fmt, ...)
@@ -69,9 +80,11 @@ static zk_mh *scratch(ex_t *e, size_t n)
 {
     if (n > e->scratch_len) {
         free(e->scratch);
+        free(e->coef);
         e->scratch = malloc(2 * n * sizeof *e->scratch);
-        e->scratch_len = e->scratch ? n : 0;
-        if (!e->scratch) {
+        e->coef = malloc((n + 1) * sizeof *e->coef);
+        e->scratch_len = e->scratch && e->coef ? n : 0;
+        if (!e->scratch || !e->coef) {
             zk_set_error(ZK_ERR_NOMEM, "out of memory");
             return NULL;
         }
@@ -153,16 +166,27 @@ static int op_gemm(ex_t *e)
     }
     if ((st = check_scales(e, s_acc, Y->scale)))
         return st;
-    zk_mh *w = scratch(e, (size_t)K);
+    zk_mh *w = scratch(e, (size_t)K + 1);
     if (!w)
         return ZK_ERR_NOMEM;
     const zk_mh *hb = hin(e, 1), *hc = C ? hin(e, 2) : NULL;
     zk_mh *ha = hin(e, 0), *hy = hout(e);
     uint64_t nc = C ? zk_tensor_numel(C) : 0;
+    int known = known_input(e, 0);
     for (int64_t n = 0; n < N; n++) {
         for (int64_t k = 0; k < K; k++)
             w[k] = transB ? hb[n * K + k] : hb[k * N + n];
         for (uint32_t i = 0; i < e->batch; i++) {
+            if (known) {
+                memcpy(e->coef, e->in_values + (size_t)i * K, (size_t)K * sizeof *e->coef);
+                size_t nt = (size_t)K;
+                if (C) {
+                    w[nt] = hc[nc == 1 ? 0 : n];
+                    e->coef[nt++] = coef_c;
+                }
+                hy[(size_t)i * N + n] = align(e, e->b->lin(e->b, w, e->coef, nt, 0), s_acc, Y->scale);
+                continue;
+            }
             zk_mh acc = e->b->dot(e->b, ha + (size_t)i * K, w, (size_t)K);
             if (C) {
                 zk_mh t[2] = {acc, hc[nc == 1 ? 0 : n]};
@@ -204,9 +228,16 @@ static int op_matmul(ex_t *e)
     for (int64_t n = 0; n < N; n++) {
         for (int64_t k = 0; k < K; k++)
             w[k] = hb[k * N + n];
-        for (uint64_t r = 0; r < rows; r++)
-            hy[r * (uint64_t)N + (uint64_t)n] = align(e, e->b->dot(e->b, ha + r * (uint64_t)K, w, (size_t)K), s_acc,
-                                                      Y->scale);
+        for (uint64_t r = 0; r < rows; r++) {
+            zk_mh acc;
+            if (known_input(e, 0)) {
+                memcpy(e->coef, e->in_values + r * (uint64_t)K, (size_t)K * sizeof *e->coef);
+                acc = e->b->lin(e->b, w, e->coef, (size_t)K, 0);
+            } else {
+                acc = e->b->dot(e->b, ha + r * (uint64_t)K, w, (size_t)K);
+            }
+            hy[r * (uint64_t)N + (uint64_t)n] = align(e, acc, s_acc, Y->scale);
+        }
         if (e->b->st)
             return e->b->st;
     }
@@ -417,10 +448,11 @@ static int op_conv(ex_t *e)
     if ((st = check_scales(e, s_acc, Y->scale)))
         return st;
     size_t taps = (size_t)(Cg * g.kh * g.kw);
-    zk_mh *xs = scratch(e, taps);
+    zk_mh *xs = scratch(e, taps + 1);
     if (!xs)
         return ZK_ERR_NOMEM;
-    zk_mh *ws = xs + taps;
+    zk_mh *ws = xs + taps + 1;
+    int known = known_input(e, 0);
     const zk_mh *hx = hin(e, 0), *hw = hin(e, 1), *hb = Bs ? hin(e, 2) : NULL;
     zk_mh *hy = hout(e);
     int64_t Mg = M / group;
@@ -436,17 +468,26 @@ static int op_conv(ex_t *e)
                                 int64_t ih = oh * g.sh - g.pt + a * g.dh, iw = ow * g.sw - g.pl + bq * g.dw;
                                 if (ih < 0 || ih >= g.H || iw < 0 || iw >= g.W)
                                     continue; /* zero padding contributes nothing */
-                                int64_t ci = gi * Cg + c;
-                                xs[n] = hx[(((int64_t)i * g.C + ci) * g.H + ih) * g.W + iw];
+                                int64_t ci = gi * Cg + c, ix = (((int64_t)i * g.C + ci) * g.H + ih) * g.W + iw;
+                                xs[n] = hx[ix];
+                                if (known)
+                                    e->coef[n] = e->in_values[ix];
                                 ws[n] = hw[((mo * Cg + c) * g.kh + a) * g.kw + bq];
                                 n++;
                             }
                     zk_mh acc;
-                    if (n > 0)
+                    if (known) {
+                        if (Bs) {
+                            ws[n] = hb[mo];
+                            e->coef[n++] = coef_b;
+                        }
+                        acc = n ? e->b->lin(e->b, ws, e->coef, n, 0) : e->b->constant(e->b, 0);
+                    } else if (n > 0) {
                         acc = e->b->dot(e->b, xs, ws, n);
-                    else
+                    } else {
                         acc = e->b->constant(e->b, 0);
-                    if (Bs) {
+                    }
+                    if (Bs && !known) {
                         zk_mh t[2] = {acc, hb[mo]};
                         int64_t cf[2] = {1, coef_b};
                         acc = e->b->lin(e->b, t, cf, 2, 0);
@@ -846,12 +887,12 @@ static int run_node(ex_t *e)
     }
 }
 
-int zk_model_exec(const zk_model *m, zk_mx_backend *b, zk_mh *const *params, const zk_mh *in, uint32_t batch,
-                  zk_mh *out)
+int zk_model_exec(const zk_model *m, zk_mx_backend *b, zk_mh *const *params, const zk_mh *in,
+                  const int64_t *in_values, uint32_t batch, zk_mh *out)
 {
     if (batch < 1 || batch > (1u << 20))
         return zk_set_error(ZK_ERR_INPUT, "batch of %u examples outside 1..2^20", batch);
-    ex_t e = {.m = m, .b = b, .batch = batch};
+    ex_t e = {.m = m, .b = b, .batch = batch, .in_values = in_values};
     e.val = calloc(m->n_tensors, sizeof *e.val);
     e.owned = calloc(m->n_tensors, 1);
     int st = ZK_OK;
@@ -931,5 +972,6 @@ done:
     free(e.val);
     free(e.owned);
     free(e.scratch);
+    free(e.coef);
     return st;
 }

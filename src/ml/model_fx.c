@@ -163,7 +163,7 @@ int zk_model_run_fx(const zk_model *m, const int64_t *in, uint32_t batch, int64_
             params[t] = m->tensors[t].qdata;
     zk_mx_backend b;
     zk_mx_int_backend(&b);
-    st = zk_model_exec(m, &b, params, in, batch, out);
+    st = zk_model_exec(m, &b, params, in, NULL, batch, out);
     free(params);
     return st;
 }

@@ -35,13 +35,14 @@ typedef struct zk_mx_backend {
 
 /* Run the model over `batch` examples with the backend. params[t] holds the
  * handles of parameter tensor t (NULL for activations); in[batch*input_size]
- * the input handles; out[batch*output_size] receives the output handles.
+ * the input handles; in_values (or NULL): the input values when both sides
+ * know them (public input); out[batch*output_size] receives the output handles.
  * Returns ZK_OK or the first error (backend's or a shape error naming the
  * node). */
 /* The integer backend (model_fx.c). */
 void zk_mx_int_backend(zk_mx_backend *b);
 
-int zk_model_exec(const zk_model *m, zk_mx_backend *b, zk_mh *const *params, const zk_mh *in, uint32_t batch,
-                  zk_mh *out);
+int zk_model_exec(const zk_model *m, zk_mx_backend *b, zk_mh *const *params, const zk_mh *in,
+                  const int64_t *in_values, uint32_t batch, zk_mh *out);
 
 #endif
