@@ -142,15 +142,15 @@ python_free_csv
 cat > fake-stage.sh <<'EOF'
 #!/usr/bin/env bash
 # TEST-ONLY fake lifecycle stage (ZKMLOPS_AUDIT_FAKE_STAGES): docs/stages.md CLI forms and --json
-# summaries; the "proof" is a SHA-256 of the statement (input/output commitments, spec, public
-# file), so any change is detected. `data commit` and the train/test commitments are real.
+# summaries; the "proof" is a SHA-256 of the statement (input/output commitments, spec files,
+# public file), so any change is detected. `data commit` and the train/test commitments are real.
 set -u
 kind=$1 verb=$2; shift 2
 if [ "$kind" = data ]; then exec "$ZKM_REAL" data "$verb" "$@"; fi
 declare -A a=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    --json|--quiet) shift ;;
+    --json|--quiet|--no-prove) shift ;;
     -o) a[proof]=$2; shift 2 ;;
     --*) a[$1]=$2; shift 2 ;;
     *) a[proof]=$1; shift ;;
@@ -158,14 +158,20 @@ while [ $# -gt 0 ]; do
 done
 com() { case "$1" in *.zkd|*.zkm) echo "${1%.*}.com" ;; *) echo "$1" ;; esac; }
 sha() { sha256sum "$1" | cut -c1-64; }
+# ins/outs: "role=flag" reported in the summary; extra: spec-file flags that must exist
 case "$kind:$verb" in
-  preprocess:prove) ins="raw=--data"; outs="train=--train test=--test"; spec=--pipeline ;;
-  preprocess:verify) ins="raw=--commitment"; outs="train=--train test=--test"; spec=--pipeline ;;
-  train:*) ins="train=--data"; outs="model=--model"; spec=--spec ;;
-  eval:*) ins="model=--model test=--data"; outs=""; spec=--metrics ;;
-  infer:prove) ins="model=--model"; outs=""; spec=--input ;;
-  infer:verify) ins="model=--commitment"; outs=""; spec=--input ;;
-  monitor:*) ins="model=--model"; outs=""; spec=--spec ;;
+  preprocess:prove) ins="raw=--data"; outs="train=--train test=--test"; extra=--pipeline ;;
+  preprocess:verify) ins="raw=--commitment"; outs="train=--train test=--test"; extra=--pipeline ;;
+  train:*) ins="train=--data"; outs="model=--model"; extra=--spec ;;
+  eval:*) ins="model=--model test=--data"; outs=""; extra=--metrics ;;
+  infer:prove) ins="model=--model"; outs=""; extra=--input ;;
+  infer:verify) ins="model=--commitment"; outs=""; extra=--input ;;
+  monitor:prove) ins="model=--model window=--window reference=--reference config=--config"; outs=""; extra="" ;;
+  monitor:verify) ins="model=--model window=--window"; outs=""; extra="--reference --config" ;;
+  monitor:simulate)
+    mkdir -p "${a[--dir]}"
+    for w in 000 001; do echo private > "${a[--dir]}/w$w.zkd"; echo "FAKEWINDOW $w $RANDOM$RANDOM" > "${a[--dir]}/w$w.com"; done
+    echo '{"windows": [{"window": 0}, {"window": 1}], "windows_total": 2, "proved": false}'; exit 0 ;;
   *) echo "zkmlops $kind: not implemented yet" >&2; exit 2 ;;
 esac
 pub=${a[--output]}; proof=${a[proof]}
@@ -179,20 +185,22 @@ if [ "$verb" = prove ]; then
   done
   case "$kind" in
     eval) echo '{"accuracy": 0.9, "n": 12, "fairness": {"demographic_parity_difference": 0.05}}' > "$pub" ;;
-    monitor) echo '{"alerts": [], "psi_max": 0.01}' > "$pub" ;;
+    monitor) echo '{"alerts": {"fired": []}, "psi_max": 0.01}' > "$pub" ;;
     infer) echo '{"output_data": [[1], [0]]}' > "$pub" ;;
     *) echo "{\"stage\": \"$kind\", \"n\": 3}" > "$pub" ;;
   esac
 fi
-for need in "$pub" ${a[$spec]} $([ "$verb" = verify ] && echo "$proof"); do
+for e in $extra; do [ -f "${a[$e]}" ] || { echo "zkmlops: ${a[$e]}: cannot open" >&2; exit 2; }; done
+for need in "$pub" $([ "$verb" = verify ] && echo "$proof"); do
   [ -f "$need" ] || { echo "zkmlops: $need: cannot open" >&2; exit 2; }
 done
 refs() { local first=1 r f; for r in $1; do f=$(com "${a[${r#*=}]}"); [ -f "$f" ] || { echo "zkmlops: $f: cannot open" >&2; exit 2; }
   [ $first = 1 ] || printf ', '; first=0; printf '{"role": "%s", "file": "%s", "id": "%s"}' "${r%%=*}" "$f" "$(sha "$f")"; done; }
 ins_j=$(refs "$ins") || exit 2; outs_j=$(refs "$outs") || exit 2
 stmt="$kind"
-for r in $ins $outs; do stmt="$stmt $(sha "$(com "${a[${r#*=}]}")")"; done
-stmt="$stmt $(sha "${a[$spec]}") $(sha "$pub")"
+for r in $ins $outs; do case "${r%%=*}" in reference|config) ;; *) stmt="$stmt $(sha "$(com "${a[${r#*=}]}")")" ;; esac; done
+for f in --pipeline --spec --metrics --input --reference --config; do [ -n "${a[$f]:-}" ] && stmt="$stmt $(sha "${a[$f]}")"; done
+stmt="$stmt $(sha "$pub")"
 expect="FAKEPROOF $kind $(echo "$stmt" | sha256sum | cut -c1-64)"
 if [ "$verb" = prove ]; then
   echo "$expect" > "$proof"
@@ -215,13 +223,13 @@ cat > fake.json <<'EOF'
   {"stage": "train", "spec": {"label": "label", "epochs": 2}},
   {"stage": "eval", "spec": {"label": "label"}},
   {"stage": "infer", "queries": 3},
-  {"stage": "monitor", "spec": {"window": 8}}]}
+  {"stage": "monitor", "spec": {"window": 8}, "shift_feature": "b", "shift_factor": 2}]}
 EOF
 "$zk" data commit other.csv -o other.zkd --quiet >/dev/null
 export OTHER_COM=$PWD/other.com
 (
   export ZKMLOPS_AUDIT_FAKE_STAGES=$PWD/fake-stage.sh ZKM_REAL=$zk FAKE_SPLIT_CSV=$PWD/split.csv
-  expect 0 '"stages": 6' -- "$zk" audit run fake.json -o fb --quiet
+  expect 0 '"stages": 7' -- "$zk" audit run fake.json -o fb --quiet
   ok test -f fb/manifest.json
   # private files stay out of the bundle
   ok test -z "$(ls fb | grep -E '\.(zkd|zkm)$')"
@@ -234,7 +242,7 @@ export OTHER_COM=$PWD/other.com
   ok test "$(head -c 200 fb/infer_input.json | grep -c input_data)" = 1
   expect 2 "already holds a bundle" -- "$zk" audit run fake.json -o fb --quiet
   expect 0 "✓ data .*✓ preprocess .*" -- bash -c "'$zk' audit verify fb | tr '\n' ' '"
-  expect 0 "VALID: all [0-9]+ digests, 6 proofs and the commitment chain hold" -- "$zk" audit verify fb
+  expect 0 "VALID: all [0-9]+ digests, 7 proofs and the commitment chain hold" -- "$zk" audit verify fb
   expect 0 '"valid": true.*"verify_seconds"' -- "$zk" audit verify fb --json --quiet
   tamper_suite fb eval train
   # report: escaped, self-contained, renders
@@ -245,7 +253,7 @@ export OTHER_COM=$PWD/other.com
   ok grep -q 'Annex IV 9' fake.html
   rm -rf tr; cp -r fb tr; rm tr/eval_public.json
   expect 1 "" -- "$zk" audit report tr -o bad.html --quiet
-  ok grep -q 'Verification failed for 1 of 6 stages' bad.html
+  ok grep -q 'Verification failed for 1 of 7 stages' bad.html
   echo "$pass $fail" > counts
 )
 read -r pass fail < counts
@@ -271,7 +279,7 @@ for s in preprocess train eval infer monitor; do
 done
 if [ -n "$missing" ]; then
   echo "SKIP: real-stage audit: not implemented yet:$missing"
-  expect 2 "stage preprocess: .zkmlops preprocess prove. failed \(exit 2\)" -- "$zk" audit run "$pipeline" -o rb --quiet
+  expect 2 "stage [a-z]+: .zkmlops [a-z]+ prove. failed \(exit 2\)" -- "$zk" audit run "$pipeline" -o rb --quiet
   ok test ! -e rb/manifest.json
 elif [ ! -f "$pipeline" ]; then
   echo "FAIL: $pipeline missing"; fail=$((fail+1))

@@ -43,6 +43,8 @@ struct cJSON; /* cJSON (libcjson) values for free-form JSON (public values, para
 #define ZK_BUNDLE_MAX_FILES 1024u
 #define ZK_BUNDLE_MAX_MANIFEST_BYTES ((size_t)16 << 20)
 #define ZK_BUNDLE_MAX_QUERIES 64u
+/* from_role naming a stage's public-claims file rather than an output commitment. */
+#define ZK_BUNDLE_PUBLIC_ROLE "public_file"
 
 /* Lifecycle stage kinds, in pipeline order. */
 typedef enum {
@@ -73,6 +75,8 @@ typedef struct {
     char *spec_inline; /* "spec": an embedded JSON object, printed (NUL-terminated), or NULL */
     uint32_t queries;  /* infer: number of sample queries from the test set (default 4) */
     uint32_t seed;     /* infer: which test rows (row i*stride+seed mod n) (default 0) */
+    char *shift_feature; /* monitor: the feature scaled in the simulated stream's second half, or NULL (default) */
+    double shift_factor; /* monitor: its factor (default 3; 0 = the stage's default) */
 } zk_pipeline_stage;
 
 typedef struct {
@@ -100,9 +104,15 @@ void zk_pipeline_free(zk_pipeline *p);
 
 /* ---------------------------------------------------------------- manifests */
 
-/* A commitment a stage reads or writes: role (from the stage's summary), the
- * bundle file, and its id (SHA-256 hex of the file = the commitment id). For
- * an input, from_stage/from_role name the earlier stage output it must equal. */
+/* A commitment (or public file) a stage reads or writes: role (from the stage's
+ * summary), the bundle file, and its id (SHA-256 hex of the file = the
+ * commitment id). For an input, from_stage/from_role name the earlier stage
+ * output it must equal; from_role ZK_BUNDLE_PUBLIC_ROLE means that stage's
+ * public-claims file (e.g. monitoring's reference statistics are the proved
+ * preprocessing claims). from_stage NULL marks an external input (e.g. a
+ * monitoring window committed by the serving log, a configuration file):
+ * digest-checked and used by the stage verifier, but not chained; which
+ * inputs may be external is the CLI's per-stage rule (docs/audit.md). */
 typedef struct {
     char *role;
     char *file;
@@ -183,7 +193,9 @@ int zk_bundle_check_subject(const zk_bundle_manifest *m, size_t i, const char *d
 /* Check the commitment chain of stage s: each input has a from_stage that
  * comes earlier in the bundle, has an output with from_role, and that
  * output's id equals the input's id; every input/output id equals its file's
- * subject digest. ZK_OK or ZK_ERR_REJECT with the exact reason. */
+ * subject digest (for ZK_BUNDLE_PUBLIC_ROLE: the producer's public_file digest);
+ * inputs with from_stage NULL are only digest-checked here. ZK_OK or
+ * ZK_ERR_REJECT with the exact reason. */
 int zk_bundle_check_chain(const zk_bundle_manifest *m, size_t s) ZK_WARN_UNUSED;
 
 /* ------------------------------------------------------------------ report */

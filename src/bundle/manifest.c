@@ -157,10 +157,12 @@ static cJSON *refs_json(const zk_bundle_ref *r, size_t n, int inputs)
         cJSON_AddStringToObject(o, "role", r[i].role);
         cJSON_AddStringToObject(o, "file", r[i].file);
         cJSON_AddStringToObject(o, "id", r[i].id);
-        if (inputs) {
+        if (inputs && r[i].from_stage && r[i].from_stage[0]) {
             cJSON *f = cJSON_AddObjectToObject(o, "from");
-            cJSON_AddStringToObject(f, "stage", r[i].from_stage ? r[i].from_stage : "");
+            cJSON_AddStringToObject(f, "stage", r[i].from_stage);
             cJSON_AddStringToObject(f, "role", r[i].from_role ? r[i].from_role : "");
+        } else if (inputs) {
+            cJSON_AddNullToObject(o, "from");
         }
     }
     return a;
@@ -321,7 +323,7 @@ static void parse_refs(const zk_bundle_manifest *m, const char *file, const jpat
         }
         r->id = bundle_strdup(id ? id : "");
         if (inputs) {
-            const cJSON *f = jp_get(file, &ip, o, "from", cJSON_Object, "an object {stage, role}", 1, err);
+            const cJSON *f = jp_get(file, &ip, o, "from", cJSON_Object, "an object {stage, role} or null", 0, err);
             if (f) {
                 jpath fp = jp_key(&ip, "from");
                 const char *fs = jp_string(file, &fp, f, "stage", 1, err);
@@ -589,6 +591,8 @@ int zk_bundle_check_chain(const zk_bundle_manifest *m, size_t si)
         int st = ref_matches_subject(m, s, r, "input");
         if (st != ZK_OK)
             return st;
+        if (!r->from_stage || !r->from_stage[0])
+            continue; /* an external input (bundle.h): digest-checked, and the stage verifier uses the file */
         int p = zk_bundle_find_stage(m, r->from_stage);
         if (p < 0)
             return zk_set_error(ZK_ERR_REJECT, "input '%s' (%s) names a producing stage '%s' that is not in the bundle",
@@ -597,18 +601,28 @@ int zk_bundle_check_chain(const zk_bundle_manifest *m, size_t si)
             return zk_set_error(ZK_ERR_REJECT, "input '%s' (%s) comes from stage '%s', which does not precede it",
                                 r->role, r->file, r->from_stage);
         const zk_bundle_stage *ps = &m->stages[p];
-        const zk_bundle_ref *out = NULL;
-        for (size_t k = 0; k < ps->n_outputs; k++)
-            if (strcmp(ps->outputs[k].role, r->from_role) == 0)
-                out = &ps->outputs[k];
-        if (!out)
+        const char *out_id = NULL, *out_file = NULL, *out_role = r->from_role;
+        if (strcmp(r->from_role, ZK_BUNDLE_PUBLIC_ROLE) == 0) {
+            int j = ps->public_file ? zk_bundle_find_subject(m, ps->public_file) : -1;
+            if (j >= 0) {
+                out_id = m->subjects[j].sha256;
+                out_file = ps->public_file;
+            }
+        } else {
+            for (size_t k = 0; k < ps->n_outputs; k++)
+                if (strcmp(ps->outputs[k].role, r->from_role) == 0) {
+                    out_id = ps->outputs[k].id;
+                    out_file = ps->outputs[k].file;
+                }
+        }
+        if (!out_id)
             return zk_set_error(ZK_ERR_REJECT, "input '%s' (%s): stage '%s' has no output '%s'", r->role, r->file,
                                 ps->name, r->from_role);
-        if (strcmp(out->id, r->id) != 0)
+        if (strcmp(out_id, r->id) != 0)
             return zk_set_error(ZK_ERR_REJECT,
                                 "input '%s' (%s, id %.16s…) is not %s's output '%s' (%s, id %.16s…): broken "
                                 "commitment chain",
-                                r->role, r->file, r->id, ps->name, out->role, out->file, out->id);
+                                r->role, r->file, r->id, ps->name, out_role, out_file, out_id);
     }
     return ZK_OK;
 }

@@ -53,6 +53,7 @@ void zk_pipeline_free(zk_pipeline *p)
         free(p->stages[i].name);
         free(p->stages[i].spec_path);
         free(p->stages[i].spec_inline);
+        free(p->stages[i].shift_feature);
     }
     free(p->stages);
     free(p->path);
@@ -94,7 +95,8 @@ static int parse_stage(zk_pipeline *p, size_t idx, const cJSON *js, const jpath 
 {
     const char *file = p->path;
     zk_pipeline_stage *st = &p->stages[idx];
-    static const char *const keys[] = {"stage", "id", "spec", "queries", "seed", "comment", NULL};
+    static const char *const keys[] = {"stage", "id", "spec", "queries", "seed", "shift_feature", "shift_factor",
+                                       "comment", NULL};
     jp_known_keys(file, sp, js, keys, err);
     const char *kind = jp_string(file, sp, js, "stage", 1, err);
     if (*err)
@@ -172,6 +174,25 @@ static int parse_stage(zk_pipeline *p, size_t idx, const cJSON *js, const jpath 
             return zk_set_error(ZK_ERR_INPUT, "%s: %s: only an infer stage takes \"%s\"", file, kp.s, bad);
         }
     }
+    const char *sf = NULL;
+    double fac = 0;
+    if (st->kind == ZK_STAGE_MONITOR) {
+        sf = jp_string(file, sp, js, "shift_feature", 0, err);
+        jp_double(file, sp, js, "shift_factor", 0, 0, &fac, err);
+        if (*err)
+            return ZK_ERR_INPUT;
+        if (sf && !(st->shift_feature = bundle_strdup(sf)))
+            return zk_set_error(ZK_ERR_NOMEM, "out of memory");
+    } else {
+        const char *bad = cJSON_GetObjectItemCaseSensitive(js, "shift_feature")  ? "shift_feature"
+                          : cJSON_GetObjectItemCaseSensitive(js, "shift_factor") ? "shift_factor" : NULL;
+        if (bad && !*err) {
+            jpath kp = jp_key(sp, bad);
+            *err = 1;
+            return zk_set_error(ZK_ERR_INPUT, "%s: %s: only a monitor stage takes \"%s\"", file, kp.s, bad);
+        }
+    }
+    st->shift_factor = fac;
     st->queries = (uint32_t)q;
     st->seed = (uint32_t)seed;
     return *err ? ZK_ERR_INPUT : ZK_OK;

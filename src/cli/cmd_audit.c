@@ -435,6 +435,14 @@ static char *public_name(const char *file)
     return xstrdup(b);
 }
 
+/* Inputs that need no producing stage in the bundle: a monitoring window (committed
+ * by the serving log, checked against the previous window with --prev) and the
+ * monitoring configuration (a spec file). Everything else must be chained. */
+static int external_input_ok(zk_stage_kind k, const char *role)
+{
+    return k == ZK_STAGE_MONITOR && (strcmp(role, "window") == 0 || strcmp(role, "config") == 0);
+}
+
 static int summary_refs(run_ctx *c, const char *stage, const cJSON *sum, const char *key, zk_bundle_ref **out,
                         size_t *n)
 {
@@ -507,8 +515,15 @@ static int stage_from_summary(run_ctx *c, zk_bundle_stage *s, const cJSON *sum)
                     r->from_role = xstrdup(p->outputs[o].role);
                     break;
                 }
+            if (!r->from_stage && p->public_file) {
+                int j = zk_bundle_find_subject(c->m, p->public_file);
+                if (j >= 0 && strcmp(c->m->subjects[j].sha256, r->id) == 0) {
+                    r->from_stage = xstrdup(p->name);
+                    r->from_role = xstrdup(ZK_BUNDLE_PUBLIC_ROLE);
+                }
+            }
         }
-        if (!r->from_stage)
+        if (!r->from_stage && !external_input_ok(s->kind, r->role))
             return zk_set_error(ZK_ERR_INPUT, "stage %s: input '%s' (%s) is not the output of any earlier stage",
                                 s->name, r->role, r->file);
     }
@@ -796,13 +811,6 @@ static int run_proving_stage(run_ctx *c, const zk_pipeline_stage *ps)
         add_verify_arg(&tmp, "--input", spec);
         break;
     }
-    case ZK_STAGE_MONITOR:
-        st = write_spec(c, ps, spec);
-        av_add(&av, "--model"); av_add(&av, "model.zkm");
-        av_add(&av, "--spec"); av_add(&av, spec);
-        add_verify_arg(&tmp, "--model", "model.com");
-        add_verify_arg(&tmp, "--spec", spec);
-        break;
     default:
         st = zk_set_error(ZK_ERR_INPUT, "stage %s: unsupported kind", ps->name);
     }
@@ -872,6 +880,157 @@ static int run_proving_stage(run_ctx *c, const zk_pipeline_stage *ps)
     free(pub);
     free(spec);
     free(train_spec);
+    return st;
+}
+
+
+/* Monitoring: simulate a served stream (`monitor simulate --no-prove`: the held-out
+ * test rows replayed through the committed model, then a shifted copy), then prove
+ * and verify every window as its own bundle stage "<name>-w<k>" (window k > 0 is
+ * verified with --prev window k-1: no window or record dropped or reordered). The
+ * reference statistics are the preprocessing stage's proved public claims. */
+static int run_monitor(run_ctx *c, const zk_pipeline_stage *ps)
+{
+    char label[96];
+    stage_label(c, label, sizeof label);
+    const char *ref = NULL;
+    for (size_t i = 0; i < c->m->n_stages; i++)
+        if (c->m->stages[i].kind == ZK_STAGE_PREPROCESS)
+            ref = c->m->stages[i].public_file;
+    if (!ref)
+        return zk_set_error(ZK_ERR_INPUT, "stage %s: needs the preprocessing stage's public claims (reference "
+                                          "statistics)", ps->name);
+    char *ref_name = xstrdup(ref);
+    char *cfg = xasprintf("%s_spec.json", ps->name);
+    char *dir = xasprintf("%s_stream", ps->name);
+    int st = write_spec(c, ps, cfg);
+    argv_t av = {{0}, 0};
+    av_add(&av, "zkmlops");
+    av_add(&av, "monitor");
+    av_add(&av, "simulate");
+    av_add(&av, "--model"); av_add(&av, "model.zkm");
+    av_add(&av, "--data"); av_add(&av, "test_set.zkd");
+    av_add(&av, "--reference"); av_add(&av, ref_name);
+    av_add(&av, "--config"); av_add(&av, cfg);
+    av_add(&av, "--dir"); av_add(&av, dir);
+    if (ps->shift_feature) {
+        av_add(&av, "--feature"); av_add(&av, ps->shift_feature);
+    }
+    if (ps->shift_factor > 0) {
+        char f[32];
+        snprintf(f, sizeof f, "%.17g", ps->shift_factor);
+        av_add(&av, "--factor"); av_add(&av, f);
+    }
+    av_add(&av, "--no-prove");
+    av_add(&av, "--json");
+    if (audit_quiet)
+        av_add(&av, "--quiet");
+    cJSON *sum = NULL;
+    child_result res;
+    memset(&res, 0, sizeof res);
+    if (st == ZK_OK) {
+        if (!audit_quiet)
+            fprintf(stderr, "[audit %s] simulating a served stream (zkmlops monitor simulate)\n", label);
+        st = run_stage_child(c, "simulating", &av, 0, &sum, &res);
+    }
+    av_free(&av);
+    child_result_free(&res);
+    uint32_t nw = 0;
+    if (st == ZK_OK) {
+        const cJSON *wt = cJSON_GetObjectItemCaseSensitive(sum, "windows_total");
+        const cJSON *ws = cJSON_GetObjectItemCaseSensitive(sum, "windows");
+        nw = cJSON_IsNumber(wt) ? (uint32_t)wt->valuedouble : (uint32_t)cJSON_GetArraySize(ws);
+        if (nw == 0 || nw > ZK_BUNDLE_MAX_STAGES)
+            st = zk_set_error(ZK_ERR_INPUT, "stage %s: the simulated stream has %u windows", ps->name, nw);
+    }
+    cJSON_Delete(sum);
+    sum = NULL;
+    char *prev_com = NULL;
+    for (uint32_t k = 0; st == ZK_OK && k < nw; k++) {
+        char *src_zkd = xasprintf("%s/%s/w%03u.zkd", c->work, dir, k), *src_com = xasprintf("%s/%s/w%03u.com", c->work, dir, k);
+        char *wzkd = xasprintf("%s_w%03u.zkd", ps->name, k), *wcom = xasprintf("%s_w%03u.com", ps->name, k);
+        char *dst_zkd = work_path(c, wzkd), *dst_com = work_path(c, wcom);
+        if (rename(src_zkd, dst_zkd) != 0 || rename(src_com, dst_com) != 0)
+            st = zk_set_error(ZK_ERR_IO, "stage %s: window %u: %s", ps->name, k, strerror(errno));
+        free(src_zkd);
+        free(src_com);
+        free(dst_zkd);
+        free(dst_com);
+        char *proof = xasprintf("%s_w%03u.zkp", ps->name, k), *pub = xasprintf("%s_w%03u_public.json", ps->name, k);
+        av_add(&av, "zkmlops");
+        av_add(&av, "monitor");
+        av_add(&av, "prove");
+        av_add(&av, "--model"); av_add(&av, "model.zkm");
+        av_add(&av, "--window"); av_add(&av, wzkd);
+        av_add(&av, "--reference"); av_add(&av, ref_name);
+        av_add(&av, "--config"); av_add(&av, cfg);
+        av_add(&av, "-o"); av_add(&av, proof);
+        av_add(&av, "--output"); av_add(&av, pub);
+        av_add(&av, "--json");
+        if (audit_quiet)
+            av_add(&av, "--quiet");
+        if (st == ZK_OK) {
+            if (!audit_quiet)
+                fprintf(stderr, "[audit %s] proving window %u of %u (zkmlops monitor prove)\n", label, k + 1, nw);
+            st = run_stage_child(c, "proving a window", &av, 0, &sum, &res);
+        }
+        av_free(&av);
+        zk_bundle_stage *s = NULL;
+        if (st == ZK_OK) {
+            zk_pipeline_stage named = *ps;
+            char *nm = xasprintf("%s-w%u", ps->name, k);
+            named.name = nm;
+            s = new_stage(c, &named);
+            free(nm);
+            s->proof = xstrdup(proof);
+            s->public_file = xstrdup(pub);
+            add_verify_arg(s, "--model", "model.com");
+            add_verify_arg(s, "--window", wcom);
+            add_verify_arg(s, "--reference", ref_name);
+            add_verify_arg(s, "--config", cfg);
+            if (prev_com)
+                add_verify_arg(s, "--prev", prev_com);
+            add_verify_arg(s, "--output", pub);
+            st = stage_from_summary(c, s, sum);
+            if (st == ZK_OK && s->prover_seconds <= 0)
+                s->prover_seconds = res.seconds;
+        }
+        if (st == ZK_OK) {
+            char *pp = work_path(c, proof);
+            long long sz = file_size(pp);
+            free(pp);
+            if (sz < 0)
+                st = zk_set_error(ZK_ERR_INPUT, "stage %s: the prover did not write %s", s->name, proof);
+            s->proof_bytes = sz < 0 ? 0 : (uint64_t)sz;
+        }
+        if (st == ZK_OK)
+            st = verify_fresh(c, s);
+        for (size_t i = 0; st == ZK_OK && i < s->n_outputs; i++)
+            st = publish(c, s->outputs[i].file);
+        for (size_t i = 0; st == ZK_OK && i < s->n_verify_args; i++)
+            st = publish(c, s->verify_args[i].file);
+        if (st == ZK_OK)
+            st = publish(c, proof);
+        if (st == ZK_OK && !audit_quiet) {
+            char pb[32];
+            fmt_bytes(pb, sizeof pb, (double)s->proof_bytes);
+            fprintf(stderr, "[audit %s] window %u: proved in %.1f s (proof %s, %.1f bits), verified in %.3f s; audit "
+                            "%.0f s elapsed\n",
+                    label, k, s->prover_seconds, pb, s->security_bits, s->verify_seconds, cli_now() - c->t0);
+        }
+        cJSON_Delete(sum);
+        sum = NULL;
+        child_result_free(&res);
+        free(prev_com);
+        prev_com = wcom;
+        free(wzkd);
+        free(proof);
+        free(pub);
+    }
+    free(prev_com);
+    free(ref_name);
+    free(cfg);
+    free(dir);
     return st;
 }
 
@@ -978,7 +1137,9 @@ static int audit_run(int argc, char **argv)
     for (size_t i = 0; st == ZK_OK && i < pl.n_stages; i++) {
         ctx.index = i;
         const zk_pipeline_stage *ps = &pl.stages[i];
-        st = ps->kind == ZK_STAGE_DATA ? run_data(&ctx, ps) : run_proving_stage(&ctx, ps);
+        st = ps->kind == ZK_STAGE_DATA      ? run_data(&ctx, ps)
+             : ps->kind == ZK_STAGE_MONITOR ? run_monitor(&ctx, ps)
+                                            : run_proving_stage(&ctx, ps);
     }
     if (st == ZK_OK) {
         time_t now = time(NULL);
@@ -1059,11 +1220,20 @@ static void fail_stage(stage_check *r, const char *msg)
     snprintf(r->reason, sizeof r->reason, "%s", msg);
 }
 
-/* Compare the ids a stage verifier reports with the manifest's (by role). */
-static void compare_refs(stage_check *r, const zk_bundle_ref *refs, size_t n, const cJSON *arr, const char *what)
+/* The manifest's commitments of a stage against those the stage verifier itself
+ * hashed (by role): every commitment the verifier checked must be in the manifest
+ * with the same id, and every commitment the manifest names must either be one the
+ * verifier checked or a file passed to it (e.g. monitoring's reference and config):
+ * so the chain the manifest states is about the files the proof was checked against. */
+static void compare_refs(stage_check *r, const zk_bundle_stage *s, const zk_bundle_ref *refs, size_t n,
+                         const cJSON *arr, const char *what)
 {
-    if (!cJSON_IsArray(arr))
+    char msg[400];
+    if (!cJSON_IsArray(arr)) {
+        snprintf(msg, sizeof msg, "the stage verifier did not report its %s commitments", what);
+        fail_stage(r, msg);
         return;
+    }
     const cJSON *o;
     cJSON_ArrayForEach(o, arr)
     {
@@ -1071,13 +1241,33 @@ static void compare_refs(stage_check *r, const zk_bundle_ref *refs, size_t n, co
         const cJSON *id = cJSON_GetObjectItemCaseSensitive(o, "id");
         if (!cJSON_IsString(role) || !cJSON_IsString(id))
             continue;
-        for (size_t i = 0; i < n; i++)
-            if (strcmp(refs[i].role, role->valuestring) == 0 && strcmp(refs[i].id, id->valuestring) != 0) {
-                char msg[400];
-                snprintf(msg, sizeof msg, "%s '%s': the verifier hashed %.16s…, the manifest says %.16s…", what,
-                         refs[i].role, id->valuestring, refs[i].id);
-                fail_stage(r, msg);
-            }
+        size_t i = 0;
+        while (i < n && strcmp(refs[i].role, role->valuestring) != 0)
+            i++;
+        if (i == n) {
+            snprintf(msg, sizeof msg, "the manifest omits the %s '%s' the stage verifier checked", what,
+                     role->valuestring);
+            fail_stage(r, msg);
+        } else if (strcmp(refs[i].id, id->valuestring) != 0) {
+            snprintf(msg, sizeof msg, "%s '%s': the verifier checked the proof against %.16s…, the manifest says %.16s…",
+                     what, refs[i].role, id->valuestring, refs[i].id);
+            fail_stage(r, msg);
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        int reported = 0, passed = 0;
+        cJSON_ArrayForEach(o, arr)
+        {
+            const cJSON *role = cJSON_GetObjectItemCaseSensitive(o, "role");
+            reported |= cJSON_IsString(role) && strcmp(role->valuestring, refs[i].role) == 0;
+        }
+        for (size_t k = 0; k < s->n_verify_args; k++)
+            passed |= strcmp(s->verify_args[k].file, refs[i].file) == 0;
+        if (!reported && !passed) {
+            snprintf(msg, sizeof msg, "%s '%s' (%s) is neither checked by nor given to the stage verifier", what,
+                     refs[i].role, refs[i].file);
+            fail_stage(r, msg);
+        }
     }
 }
 
@@ -1125,8 +1315,67 @@ static void verify_data_stage(const char *dir, const zk_bundle_stage *s, stage_c
     zk_dataset_commitment_free(&com);
 }
 
+/* The file options of each stage's verify command (docs/stages.md): a manifest must
+ * give exactly these, so that it cannot leave out a check or add another option. */
+static const char *const verify_flags_optional[ZK_STAGE_KINDS][2] = {[ZK_STAGE_MONITOR] = {"--prev", NULL}};
+static const char *const verify_flags[ZK_STAGE_KINDS][7] = {
+    [ZK_STAGE_DATA] = {NULL},
+    [ZK_STAGE_PREPROCESS] = {"--commitment", "--pipeline", "--train", "--test", "--output", NULL},
+    [ZK_STAGE_TRAIN] = {"--data", "--spec", "--model", "--output", NULL},
+    [ZK_STAGE_EVAL] = {"--model", "--data", "--metrics", "--output", NULL},
+    [ZK_STAGE_INFER] = {"--commitment", "--input", "--output", NULL},
+    [ZK_STAGE_MONITOR] = {"--model", "--window", "--reference", "--config", "--output", NULL},
+};
+
+static int check_verify_args(const zk_bundle_stage *s, stage_check *r)
+{
+    const char *const *want = verify_flags[s->kind];
+    char msg[300];
+    if (want[0]) {
+        size_t nw = 0;
+        for (; want[nw]; nw++) {
+            size_t k = 0;
+            while (k < s->n_verify_args && strcmp(s->verify_args[k].flag, want[nw]) != 0)
+                k++;
+            if (k == s->n_verify_args) {
+                snprintf(msg, sizeof msg, "manifest verify_args lack %s (required by `zkmlops %s verify`)", want[nw],
+                         zk_stage_kind_name(s->kind));
+                fail_stage(r, msg);
+                return -1;
+            }
+        }
+        size_t nopt = 0;
+        for (size_t k = 0; k < s->n_verify_args; k++)
+            for (size_t o = 0; verify_flags_optional[s->kind][o]; o++)
+                nopt += strcmp(s->verify_args[k].flag, verify_flags_optional[s->kind][o]) == 0;
+        if (s->n_verify_args != nw + nopt) {
+            snprintf(msg, sizeof msg, "manifest verify_args have options `zkmlops %s verify` does not take",
+                     zk_stage_kind_name(s->kind));
+            fail_stage(r, msg);
+            return -1;
+        }
+    }
+    for (size_t k = 0; k < s->n_verify_args; k++)
+        if (strcmp(s->verify_args[k].flag, "--output") == 0 &&
+            (!s->public_file || strcmp(s->verify_args[k].file, s->public_file) != 0)) {
+            fail_stage(r, "manifest verify_args: --output is not the stage's public_file");
+            return -1;
+        }
+    return 0;
+}
+
 static void verify_proof_stage(const char *dir, const zk_bundle_stage *s, stage_check *r)
 {
+    if (check_verify_args(s, r) != 0)
+        return;
+    for (size_t i = 0; i < s->n_inputs; i++)
+        if ((!s->inputs[i].from_stage || !s->inputs[i].from_stage[0]) && !external_input_ok(s->kind, s->inputs[i].role)) {
+            char msg[300];
+            snprintf(msg, sizeof msg, "input '%s' (%s) names no producing stage: a %s stage's '%s' must be chained",
+                     s->inputs[i].role, s->inputs[i].file, zk_stage_kind_name(s->kind), s->inputs[i].role);
+            fail_stage(r, msg);
+            return;
+        }
     argv_t av = {{0}, 0};
     av_add(&av, "zkmlops");
     av_add(&av, zk_stage_kind_name(s->kind));
@@ -1171,8 +1420,8 @@ static void verify_proof_stage(const char *dir, const zk_bundle_stage *s, stage_
                      bits->valuedouble);
             fail_stage(r, msg);
         }
-        compare_refs(r, s->inputs, s->n_inputs, cJSON_GetObjectItemCaseSensitive(sum, "inputs"), "input");
-        compare_refs(r, s->outputs, s->n_outputs, cJSON_GetObjectItemCaseSensitive(sum, "outputs"), "output");
+        compare_refs(r, s, s->inputs, s->n_inputs, cJSON_GetObjectItemCaseSensitive(sum, "inputs"), "input");
+        compare_refs(r, s, s->outputs, s->n_outputs, cJSON_GetObjectItemCaseSensitive(sum, "outputs"), "output");
         char *pp = xasprintf("%s/%s", dir, s->proof);
         long long sz = file_size(pp);
         free(pp);
