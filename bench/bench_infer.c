@@ -3,6 +3,7 @@
  *     at scale 2^12): model commit time, prove time (batch 1), verify time,
  *     proof bytes, constraints, peak RSS; fixed-point vs float agreement
  *     (argmax, max |logit error|) on 200 random inputs;
+ *     the same with the input private (committed inside the proof);
  *  2. a batch of 64 inferences of a small MLP 64-32-10 (8x8-digits shaped) in
  *     one proof: prove time per inference, verify time, proof bytes;
  *  3. a small CNN on 1x8x8 inputs (Conv 4x3x3 pad 1 + ReLU + MaxPool 2 +
@@ -124,7 +125,7 @@ static size_t argmax_i(const int64_t *v, size_t n)
 }
 
 /* Prove `batch` inferences; print the figures. */
-static void run(const char *name, zk_model *m, uint32_t batch, int reps, double in_scale_real)
+static void run(const char *name, zk_model *m, uint32_t batch, int reps, double in_scale_real, int priv)
 {
     double t0 = now();
     zk_model_private p;
@@ -140,7 +141,7 @@ static void run(const char *name, zk_model *m, uint32_t batch, int reps, double 
     zk_wbuf_init(&pf);
     zk_infer_info info;
     t0 = now();
-    if (zk_infer_prove(&p, in, batch, 0, out, &pf, &info) != ZK_OK)
+    if (zk_infer_prove(&p, in, batch, priv, out, &pf, &info) != ZK_OK)
         die("prove");
     double t_prove = now() - t0;
     double *tv = malloc((size_t)reps * sizeof *tv);
@@ -241,17 +242,18 @@ int main(int argc, char **argv)
     printf("mlp 784-56-10: fixed point (scale 2^12) vs float on %zu random inputs: argmax agreement %.1f %%, "
            "max |logit error| %.5f\n",
            trials, 100.0 * (double)agree / (double)trials, max_err);
-    run("mlp 784-56-10", &m, 1, reps, 1.0);
+    run("mlp 784-56-10", &m, 1, reps, 1.0, 0);
+    run("mlp 784-56-10 (private input)", &m, 1, reps, 1.0, 1);
     printf("  peak RSS so far %ld MiB\n", peak_rss_kb() / 1024);
     zk_model_free(&m);
     /* 2. Batch of 64 of a small MLP. */
     uint32_t dims2[] = {64, 32, 10};
     dense_random(&m, 2, dims2, 12);
-    run("mlp 64-32-10 x64", &m, 64, reps, 16.0);
+    run("mlp 64-32-10 x64", &m, 64, reps, 16.0, 0);
     zk_model_free(&m);
     /* 3. Small CNN, batch 16. */
     cnn(&m);
-    run("cnn 1x8x8 conv4-relu-maxpool-gemm10 x16", &m, 16, reps, 1.0);
+    run("cnn 1x8x8 conv4-relu-maxpool-gemm10 x16", &m, 16, reps, 1.0, 0);
     zk_model_free(&m);
     printf("peak RSS %ld MiB\n", peak_rss_kb() / 1024);
     return 0;

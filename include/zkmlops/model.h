@@ -44,7 +44,9 @@
 #define ZK_MODEL_MAX_INPUTS 8u   /* per node */
 #define ZK_MODEL_MAX_ATTRS 16u   /* integer attributes per node */
 #define ZK_MODEL_MIN_BLIND 16u
-#define ZK_MODEL_OPENING_BUDGET 256u
+#ifndef ZK_MODEL_OPENING_BUDGET
+#define ZK_MODEL_OPENING_BUDGET 256u /* zero-knowledge openings per model commitment */
+#endif
 #define ZK_MODEL_DEFAULT_SCALE 12u
 
 typedef enum {
