@@ -777,6 +777,18 @@ static void test_prove_links(void **state)
         fail_msg("%s", zk_last_error());
     if (verify_linked(&w, out, &f, &f.com[0], &f.com[1], CTX, sizeof CTX) != ZK_OK)
         fail_msg("%s", zk_last_error());
+    {
+        zk_cs_link l2[2];
+        zk_cs *vs = build_linked(0, NULL, out, &f, l2);
+        zk_spartan_security sec;
+        assert_int_equal(zk_cs_verify(vs, CTX, sizeof CTX, l2, 2, w.data, w.len, &sec), ZK_OK);
+        print_message("# linked proof: %zu bytes (expected %zu), %.1f bits\n", w.len, sec.expected_proof_bytes,
+                      sec.security_bits);
+        assert_true(sec.security_bits >= 127.9);
+        assert_true((double)sec.expected_proof_bytes > 0.85 * (double)w.len &&
+                    (double)sec.expected_proof_bytes < 1.15 * (double)w.len);
+        zk_cs_free(vs);
+    }
     /* swapped / other commitments, wrong public value, wrong context */
     assert_int_equal(verify_linked(&w, out, &f, &g.com[0], &f.com[1], CTX, sizeof CTX), ZK_ERR_REJECT);
     assert_int_equal(verify_linked(&w, out, &f, &f.com[0], &g.com[1], CTX, sizeof CTX), ZK_ERR_REJECT);
