@@ -39,18 +39,21 @@
  *               win a max and are not counted by an average without
  *               count_include_pad; with it, ceil_mode is refused).
  *   GlobalAveragePool: in {X [N,C,H,W]} -> [N,C,1,1].
- *   BatchNormalization: folded into a preceding Conv/Gemm/MatMul when that
- *               node's output has no other use; otherwise a BATCHNORM node
- *               in {X [N,C,...], a [C], b [C]}: y = a[c] * x + b[c].
+ *   BatchNormalization: folded into the preceding Conv/Gemm when that
+ *               node's output has no other use and its parameters are not
+ *               shared; otherwise a BATCHNORM node in {X [N,C,...], a [C],
+ *               b [C]}: y = a[c] * x + b[c].
  *   Flatten, Reshape: in {X}; the output shape is in the output tensor
  *               (row-major order unchanged).
  *   Transpose   in {X}; ints = perm (perm[0] = 0), n_ints = rank.
- *   Concat      in {X_0, ..., X_k} (k < 8); ints[0] = axis (>= 1).
+ *   Concat      in {X_0, ..., X_k} (k < 8); ints[0] = axis (>= 1); a
+ *               constant input enters through a CONSTANT node {P} whose
+ *               output holds P's values for every example.
  *   Pad         in {X}; ints = pads (begin_0..begin_{r-1}, end_0..end_{r-1}),
  *               n_ints = 2 rank, batch pads 0; floats[0] = constant value.
- *   Softmax     in {X}; ints {axis (>= 1), flatten}: flatten = 1 (opset <
- *               13 with axis not last) means softmax over all dims from axis
- *               to the end, else over the one axis.
+ *   Softmax     in {X}; ints {axis = rank - 1, 0}; only as the final node
+ *               (zk_model_run_fx proves it as the one-hot argmax); other axes
+ *               and positions are refused at import.
  * Constant nodes and initializers become parameter tensors (only those some
  * node reads); Constant inputs consumed as attributes (Reshape shape, Pad
  * pads) do not.
