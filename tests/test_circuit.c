@@ -800,6 +800,9 @@ static void test_prove_links(void **state)
         zk_cs *vs = build_linked(0, NULL, out, &f, l2);
         assert_int_not_equal(zk_cs_verify(vs, CTX, sizeof CTX, l2, 1, w.data, w.len, NULL), ZK_OK);
         assert_int_not_equal(zk_cs_verify(vs, CTX, sizeof CTX, NULL, 0, w.data, w.len, NULL), ZK_OK);
+        /* the weights' commitment claimed for another aligned block of wires */
+        l2[1].first_wire = l2[0].first_wire + 8;
+        assert_int_equal(zk_cs_verify(vs, CTX, sizeof CTX, l2, 2, w.data, w.len, NULL), ZK_ERR_REJECT);
         zk_cs_free(vs);
     }
     /* a changed revealed value u_k (section 9), kept canonical */
