@@ -99,9 +99,34 @@ static void test_csv_valid(void **state)
     assert_int_equal(ds.values[0], 256);
     assert_int_equal(ds.values[3], -256);
     assert_int_equal(ds.values[4], 640);
-    assert_int_equal(ds.meta.log_rows, 5); /* 2 + 16 blinding rows -> 32 */
+    /* 2 + 16 blinding rows -> 32 rows; 32 x 4 - 6 = 122 blinding entries are fewer than
+     * 3 x 64 + 16 = 208 (ZK_DATASET_MIN_BLIND_ENTRIES), so 64 rows. */
+    assert_int_equal(ds.meta.log_rows, 6);
     assert_int_equal(ds.meta.log_cols, 2);
     zk_dataset_free(&ds);
+}
+
+/* The layout leaves room for the opening budget: every zero-knowledge opening
+ * reveals an F_p^3 evaluation (3 equations), masked only while 3K + 16 <= blinding
+ * entries; checked against a direct computation for many shapes, including minimality. */
+static void test_layout_blinding(void **state)
+{
+    (void)state;
+    static const uint32_t rows[] = {1, 2, 5, 16, 47, 100, 455, 569, 1000, 5000};
+    static const uint32_t cols[] = {1, 2, 3, 4, 7, 8, 13, 31, 64};
+    for (size_t a = 0; a < sizeof rows / sizeof rows[0]; a++)
+        for (size_t b = 0; b < sizeof cols / sizeof cols[0]; b++) {
+            uint32_t lr, lc, n = rows[a], c = cols[b];
+            zk_dataset_layout(n, c, &lr, &lc);
+            assert_true((1u << lc) >= c && (lc == 0 || (1u << (lc - 1)) < c));
+            uint64_t blind = ((uint64_t)1 << (lr + lc)) - (uint64_t)n * c;
+            assert_true(((uint64_t)1 << lr) >= (uint64_t)n + ZK_DATASET_MIN_BLIND_ROWS);
+            assert_true(blind >= 3u * ZK_DATASET_OPENING_BUDGET + 16u);
+            /* one row fewer would break one of the two conditions */
+            uint64_t blind_less = ((uint64_t)1 << (lr - 1 + lc)) - (uint64_t)n * c;
+            assert_true(((uint64_t)1 << (lr - 1)) < (uint64_t)n + ZK_DATASET_MIN_BLIND_ROWS ||
+                        ((uint64_t)1 << (lr - 1 + lc)) < (uint64_t)n * c || blind_less < 3u * ZK_DATASET_OPENING_BUDGET + 16u);
+        }
 }
 
 static void expect_error(const char *text, int code, const char *needle)
@@ -156,7 +181,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_fixed_cases), cmocka_unit_test(test_parse_fixed_random),
-        cmocka_unit_test(test_csv_valid),         cmocka_unit_test(test_csv_errors),
+        cmocka_unit_test(test_csv_valid),
+        cmocka_unit_test(test_layout_blinding),         cmocka_unit_test(test_csv_errors),
         cmocka_unit_test(test_csv_bundled),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

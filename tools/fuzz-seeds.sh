@@ -27,9 +27,12 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 CC=${CC:-gcc}
 flags="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -Isrc -fopenmp -O2"
-lib=$(ls src/field/*.c src/crypto/*.c src/iop/*.c src/pcs/*.c src/r1cs/*.c src/lifecycle/*.c src/util/*.c)
-$CC $flags $lib src/cli/*.c -lcrypto -lcjson -lm -o "$tmp/zkmlops" &
-$CC $flags $lib tests/fuzz/gen_seeds.c -lcrypto -lcjson -lm -o "$tmp/gen_seeds" &
+mkdir -p "$tmp/gen"
+protoc-c --proto_path=proto --c_out="$tmp/gen" proto/onnx.proto
+flags="$flags -I$tmp/gen"
+lib=$(ls src/{field,crypto,iop,pcs,r1cs,circuit,ml,lifecycle,bundle,util}/*.c "$tmp/gen/onnx.pb-c.c")
+$CC $flags $lib src/cli/*.c -lcrypto -lcjson -lprotobuf-c -lm -o "$tmp/zkmlops" &
+$CC $flags $lib tests/fuzz/gen_seeds.c -lcrypto -lcjson -lprotobuf-c -lm -o "$tmp/gen_seeds" &
 wait
 zk="$tmp/zkmlops"
 C=tests/fuzz/corpus

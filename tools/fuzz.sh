@@ -49,20 +49,23 @@ out=$FUZZ_OUT
 mkdir -p "$out/obj" "$out/bin" "$out/corpus" "$out/artifacts" "$out/logs"
 
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
-cflags="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -Isrc -Itests/fuzz -O1 -g $san"
+mkdir -p "$out/gen"
+protoc-c --proto_path=proto --c_out="$out/gen" proto/onnx.proto
+cflags="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -Isrc -I$out/gen -Itests/fuzz -O1 -g $san"
 cflags="$cflags -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wno-unknown-pragmas"
-libs="-lcrypto -lcjson -lm"
+libs="-lcrypto -lcjson -lprotobuf-c -lm"
 export CLANG cflags libs out
 
 # Library objects once (coverage-instrumented, no libFuzzer main), then one binary per target.
-compile_obj() { $CLANG $cflags -fsanitize=fuzzer-no-link -c "$1" -o "$out/obj/$(echo "$1" | tr / _).o"; }
+compile_obj() { $CLANG $cflags -fsanitize=fuzzer-no-link -c "$1" -o "$out/obj/$(basename "$(dirname "$1")")_$(basename "$1").o"; }
 link_target() { $CLANG $cflags -Werror -fsanitize=fuzzer "tests/fuzz/$1.c" "$out"/obj/*.o $libs -o "$out/bin/$1"; }
 export -f compile_obj link_target
 
 t0=$(date +%s)
 echo "fuzz: building ${#targets[@]} targets with $($CLANG --version | head -1) into $out"
 rm -f "$out"/obj/*.o
-ls src/field/*.c src/crypto/*.c src/iop/*.c src/pcs/*.c src/r1cs/*.c src/lifecycle/*.c src/util/*.c |
+# every library source (the same list as the Makefile's LIB_SRC) plus the protoc-c output
+ls src/{field,crypto,iop,pcs,r1cs,circuit,ml,lifecycle,bundle,util}/*.c "$out/gen/onnx.pb-c.c" 2>/dev/null |
   xargs -P "$jobs" -I{} bash -c 'compile_obj "$1"' _ {}
 printf '%s\n' "${targets[@]}" | xargs -P "$jobs" -I{} bash -c 'link_target "$1"' _ {}
 echo "fuzz: built in $(( $(date +%s) - t0 )) s; running each target for $secs s, $jobs at a time"

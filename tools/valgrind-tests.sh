@@ -25,7 +25,9 @@ jobs=${VALGRIND_JOBS:-$(nproc)}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 CC=${CC:-gcc}
-flags="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -Isrc -fopenmp -O1 -g"
+mkdir -p "$tmp/gen"
+protoc-c --proto_path=proto --c_out="$tmp/gen" proto/onnx.proto
+flags="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -Isrc -I$tmp/gen -fopenmp -O1 -g"
 flags="$flags -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wcast-qual"
 export CC flags tmp
 
@@ -33,10 +35,11 @@ t0=$(date +%s)
 mkdir -p "$tmp/obj"
 compile_obj() { $CC $flags -c "$1" -o "$tmp/obj/$(echo "$1" | tr / _).o"; }
 export -f compile_obj
-ls src/field/*.c src/crypto/*.c src/iop/*.c src/pcs/*.c src/r1cs/*.c src/lifecycle/*.c src/util/*.c |
+ls src/{field,crypto,iop,pcs,r1cs,circuit,ml,lifecycle,bundle,util}/*.c |
   xargs -P "$jobs" -I{} bash -c 'compile_obj "$1"' _ {}
+$CC -std=c11 -O1 -g -I"$tmp/gen" -c "$tmp/gen/onnx.pb-c.c" -o "$tmp/obj/gen_onnx.pb-c.o"
 ar rcs "$tmp/libzkmlops.a" "$tmp"/obj/*.o
-link_test() { $CC $flags "tests/$1.c" "$tmp/libzkmlops.a" -lcmocka -lcrypto -lcjson -lm -o "$tmp/$1"; }
+link_test() { $CC $flags "tests/$1.c" "$tmp/libzkmlops.a" -lcmocka -lcrypto -lcjson -lprotobuf-c -lm -o "$tmp/$1"; }
 export -f link_test
 printf '%s\n' "${tests[@]}" | xargs -P "$jobs" -I{} bash -c 'link_test "$1"' _ {}
 echo "valgrind-tests: built ${#tests[@]} tests in $(( $(date +%s) - t0 )) s"

@@ -15,8 +15,9 @@
  * Committed table layout (public, recorded in the commitment): 2^log_rows rows
  * x 2^log_cols columns, entry (row i, column j) at index i + 2^log_rows * j
  * (rows are the low variables X_1..X_log_rows, columns the high ones).
- * log_rows is the least value with 2^log_rows >= n_rows + ZK_DATASET_MIN_BLIND_ROWS,
- * log_cols the least with 2^log_cols >= n_cols. Every entry outside the
+ * log_cols is the least value with 2^log_cols >= n_cols, log_rows the least
+ * with 2^log_rows >= n_rows + ZK_DATASET_MIN_BLIND_ROWS and at least
+ * ZK_DATASET_MIN_BLIND_ENTRIES blinding entries in the table (zk_dataset_layout). Every entry outside the
  * n_rows x n_cols data block is a uniformly random field element ("blinding
  * entries"): they make each evaluation of the table's MLE at a random point
  * that a proof reveals uniformly distributed (zero knowledge; docs/zero-knowledge.md).
@@ -44,6 +45,14 @@
  * sized for them: zk_whir_params_derive_budget). The range proof made at commit
  * time uses one; every later proof that opens the dataset uses one more. */
 #define ZK_DATASET_OPENING_BUDGET 64u
+/* Every zero-knowledge opening reveals one evaluation of the table's MLE in
+ * F_p^3 (three linear equations over F_p on the table); the blinding entries
+ * keep K revealed evaluations uniformly distributed only while 3K is below
+ * their number (minus a margin of 16). The layout reserves enough blinding
+ * entries for ZK_DATASET_OPENING_BUDGET openings, and zk_dataset_openings_left
+ * also counts this bound. */
+#define ZK_DATASET_BLIND_MARGIN 16u
+#define ZK_DATASET_MIN_BLIND_ENTRIES (3u * ZK_DATASET_OPENING_BUDGET + ZK_DATASET_BLIND_MARGIN)
 
 /* Public description of a committed dataset. */
 typedef struct {
@@ -86,8 +95,13 @@ typedef struct {
  * before publishing the proof), or ZK_ERR_RANGE when the budget is exhausted
  * (recommit the data: a fresh commitment has fresh randomness). */
 int zk_dataset_reserve_opening(zk_dataset_private *p) ZK_WARN_UNUSED;
-/* Openings left. */
+/* Openings left: the smaller of the WHIR mask budget
+ * (zk_whir_hiding_opening_budget) and (blinding entries - ZK_DATASET_BLIND_MARGIN) / 3,
+ * minus the openings used. */
 uint64_t zk_dataset_openings_left(const zk_dataset_private *p);
+/* The committed table's shape for n_rows x n_cols data (see the top of this
+ * file): writes log_rows and log_cols. */
+void zk_dataset_layout(uint32_t n_rows, uint32_t n_cols, uint32_t *log_rows, uint32_t *log_cols);
 
 /* Parse CSV text (len bytes, need not be NUL-terminated) named `path` for
  * messages. Errors (ZK_ERR_INPUT / ZK_ERR_RANGE / ZK_ERR_NOMEM) name the file,

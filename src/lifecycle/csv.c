@@ -165,14 +165,6 @@ void zk_dataset_free(zk_dataset *ds)
     ds->values = NULL;
 }
 
-static unsigned ceil_log2(uint64_t x)
-{
-    unsigned l = 0;
-    while (((uint64_t)1 << l) < x)
-        l++;
-    return l;
-}
-
 int zk_dataset_parse_csv(zk_dataset *ds, const char *path, const char *text, size_t len,
                          uint32_t scale_bits)
 {
@@ -301,8 +293,7 @@ int zk_dataset_parse_csv(zk_dataset *ds, const char *path, const char *text, siz
     }
     ds->meta.n_rows = n_rows;
     ds->meta.scale_bits = scale_bits;
-    ds->meta.log_rows = ceil_log2((uint64_t)n_rows + ZK_DATASET_MIN_BLIND_ROWS);
-    ds->meta.log_cols = ceil_log2(n_cols);
+    zk_dataset_layout(n_rows, n_cols, &ds->meta.log_rows, &ds->meta.log_cols);
 done:
     free(starts);
     free(lens);

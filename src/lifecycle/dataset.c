@@ -21,9 +21,24 @@ static unsigned ceil_log2_u64(uint64_t x)
     return l;
 }
 
+void zk_dataset_layout(uint32_t n_rows, uint32_t n_cols, uint32_t *log_rows, uint32_t *log_cols)
+{
+    unsigned lc = ceil_log2_u64(n_cols);
+    unsigned lr = ceil_log2_u64((uint64_t)n_rows + ZK_DATASET_MIN_BLIND_ROWS);
+    while (((uint64_t)1 << (lr + lc)) - (uint64_t)n_rows * n_cols < ZK_DATASET_MIN_BLIND_ENTRIES)
+        lr++;
+    *log_rows = lr;
+    *log_cols = lc;
+}
+
 uint64_t zk_dataset_openings_left(const zk_dataset_private *p)
 {
+    const zk_dataset_meta *m = &p->com.meta;
     uint64_t budget = zk_whir_hiding_opening_budget(&p->com.whir.params);
+    uint64_t blind = ((uint64_t)1 << (m->log_rows + m->log_cols)) - (uint64_t)m->n_rows * m->n_cols;
+    uint64_t by_blind = blind > ZK_DATASET_BLIND_MARGIN ? (blind - ZK_DATASET_BLIND_MARGIN) / 3 : 0;
+    if (by_blind < budget)
+        budget = by_blind;
     return p->openings_used >= budget ? 0 : budget - p->openings_used;
 }
 
@@ -102,6 +117,12 @@ int zk_dataset_commit(zk_dataset_private *out, const zk_dataset *ds, unsigned ra
 {
     memset(out, 0, sizeof *out);
     const zk_dataset_meta *m = &ds->meta;
+    uint32_t want_lr, want_lc;
+    zk_dataset_layout(m->n_rows, m->n_cols, &want_lr, &want_lc);
+    if (m->log_rows != want_lr || m->log_cols != want_lc)
+        return zk_set_error(ZK_ERR_INPUT, "table layout 2^%u x 2^%u is not the layout of %u rows x %u columns "
+                            "(2^%u x 2^%u: zk_dataset_layout)", m->log_rows, m->log_cols, m->n_rows, m->n_cols,
+                            want_lr, want_lc);
     uint32_t n_vars = m->log_rows + m->log_cols;
     if (n_vars > ZK_WHIR_MAX_VARS - 1)
         return zk_set_error(ZK_ERR_RANGE, "dataset too large to commit (2^%u cells)", n_vars);
@@ -217,8 +238,9 @@ static int read_body(zk_rbuf *r, zk_dataset_commitment *c)
     if (n_cols == 0 || n_cols > zk_limit(ZK_LIMIT_CSV_COLS))
         return zk_set_error(ZK_ERR_INPUT, "column count %u outside 1..%llu (limit csv_cols)", n_cols,
                             (unsigned long long)zk_limit(ZK_LIMIT_CSV_COLS));
-    if (m->log_rows != ceil_log2_u64((uint64_t)m->n_rows + ZK_DATASET_MIN_BLIND_ROWS) ||
-        m->log_cols != ceil_log2_u64(n_cols))
+    uint32_t want_lr, want_lc;
+    zk_dataset_layout(m->n_rows, n_cols, &want_lr, &want_lc);
+    if (m->log_rows != want_lr || m->log_cols != want_lc)
         return zk_set_error(ZK_ERR_INPUT, "table layout 2^%u x 2^%u does not match %u rows x %u columns",
                             m->log_rows, m->log_cols, m->n_rows, n_cols);
     if (m->scale_bits > ZK_DATASET_MAX_SCALE_BITS)

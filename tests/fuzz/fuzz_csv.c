@@ -65,8 +65,11 @@ int zkm_fuzz_csv(const uint8_t *data, size_t len)
         zkm_fuzz_fail("scale 2^%u accepted", scale);
     if (m->n_rows < 1 || m->n_rows > ZK_DATASET_MAX_ROWS || m->n_cols < 1 || m->n_cols > ZK_DATASET_MAX_COLS)
         zkm_fuzz_fail("shape %u x %u outside the limits", m->n_rows, m->n_cols);
-    if (m->log_rows != fuzz_csv_ceil_log2((uint64_t)m->n_rows + ZK_DATASET_MIN_BLIND_ROWS) ||
-        m->log_cols != fuzz_csv_ceil_log2(m->n_cols) || m->scale_bits != scale)
+    uint64_t want_lr = fuzz_csv_ceil_log2((uint64_t)m->n_rows + ZK_DATASET_MIN_BLIND_ROWS);
+    uint64_t want_lc = fuzz_csv_ceil_log2(m->n_cols);
+    while (((uint64_t)1 << (want_lr + want_lc)) - (uint64_t)m->n_rows * m->n_cols < ZK_DATASET_MIN_BLIND_ENTRIES)
+        want_lr++;
+    if (m->log_rows != want_lr || m->log_cols != want_lc || m->scale_bits != scale)
         zkm_fuzz_fail("layout 2^%u x 2^%u (scale %u) does not match %u x %u", m->log_rows, m->log_cols,
                       m->scale_bits, m->n_rows, m->n_cols);
     for (uint32_t j = 0; j < m->n_cols; j++) {
