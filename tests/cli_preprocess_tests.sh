@@ -71,6 +71,20 @@ expect 0 '"valid":true' -- "$zk" preprocess verify --commitment raw.com --pipeli
 expect 0 '"proof_bytes"' -- "$zk" stats prove --data train.zkd -o st.zkp --output st.json --quiet
 expect 0 "VALID" -- "$zk" stats verify --commitment train.com --output st.json st.zkp --quiet
 
+# hidden row filter: only the number of dropped rows is public
+sed 's/"columns": \["mean_texture"\]}/"columns": ["mean_texture"], "hidden": true}/' prep.json > prep_hidden.json
+expect 0 "" -- "$zk" preprocess prove --data raw.zkd --pipeline prep_hidden.json --train htrain.zkd \
+  --test htest.zkd -o hprep.zkp --output hprep_public.json --quiet
+expect 0 "ok" -- python3 -c "
+import json; d = json.load(open('hprep_public.json')); p = json.load(open('prep_public.json'))
+assert d['dropped_rows'] == 'hidden' and d['rows'] == p['rows'], d
+assert [f['histogram'] for f in d['features']] == [f['histogram'] for f in p['features']]
+print('ok')"
+expect 0 "VALID" -- "$zk" preprocess verify --commitment raw.com --pipeline prep_hidden.json \
+  --train htrain.com --test htest.com --output hprep_public.json hprep.zkp
+expect 1 "" -- "$zk" preprocess verify --commitment raw.com --pipeline prep.json \
+  --train htrain.com --test htest.com --output hprep_public.json hprep.zkp
+
 # soundness
 expect 1 "" -- "$zk" preprocess verify --commitment raw.com --pipeline prep_seed43.json \
   --train train.com --test test.com --output prep_public.json prep.zkp

@@ -342,11 +342,21 @@ static const char *IMPUTE_PIPE =
     "\"split\":{\"seed\":9,\"test_fraction\":0.3},\"transforms\":["
     "{\"op\":\"impute_mean\",\"columns\":[\"b\"]},{\"op\":\"standardize\"}]}";
 
+static const char *HIDDEN_PIPE =
+    "{\"format\":\"zkmlops-pipeline/v1\",\"label\":\"y\",\"missing\":-1,"
+    "\"split\":{\"seed\":5,\"test_fraction\":0.2},\"transforms\":["
+    "{\"op\":\"drop_missing\",\"columns\":[\"b\"],\"hidden\":true},"
+    "{\"op\":\"standardize\",\"columns\":[\"a\"]},"
+    "{\"op\":\"minmax\",\"columns\":[\"b\"]},"
+    "{\"op\":\"clip\",\"columns\":[\"d\"],\"min\":-1,\"max\":1.5},"
+    "{\"op\":\"one_hot\",\"column\":\"c\",\"categories\":[1,2,3]},"
+    "{\"op\":\"binarize\",\"column\":\"y\",\"threshold\":0.5}]}";
+
 static void test_circuit_check(void **state)
 {
     (void)state;
-    const char *pipes[2] = {FULL_PIPE, IMPUTE_PIPE};
-    for (int p = 0; p < 2; p++) {
+    const char *pipes[3] = {FULL_PIPE, IMPUTE_PIPE, HIDDEN_PIPE};
+    for (int p = 0; p < 3; p++) {
         instance in;
         make_plain_instance(&in, pipes[p], test_seed() + (uint64_t)p, 1);
         int st = check_circuit(&in, &in.res.claims, in.tab[1]);
@@ -380,6 +390,49 @@ static void test_circuit_check(void **state)
         bad[tm->n_rows] = gl_add(bad[tm->n_rows], 1);
         assert_int_equal(check_circuit(&in, c, bad), ZK_OK);
         free(bad);
+        free_instance(&in);
+    }
+}
+
+/* The hidden filter gives the same outputs as the public one; its compaction
+ * network is satisfiable for random masks (including none and all-but-one dropped). */
+static void test_hidden_filter(void **state)
+{
+    (void)state;
+    instance a, b;
+    make_plain_instance(&a, FULL_PIPE, test_seed() ^ 0x3, 1);
+    make_plain_instance(&b, HIDDEN_PIPE, test_seed() ^ 0x3, 1);
+    assert_int_equal(a.res.claims.n_kept, b.res.claims.n_kept);
+    assert_memory_equal(a.res.train.values, b.res.train.values,
+                        (size_t)a.res.train.meta.n_rows * a.res.train.meta.n_cols * sizeof(int64_t));
+    assert_memory_equal(a.res.claims.mean, b.res.claims.mean, a.res.claims.n_features * sizeof(int64_t));
+    free_instance(&a);
+    free_instance(&b);
+    test_rng rng;
+    test_rng_seed(&rng, test_seed() ^ 0x4);
+    const char *js = "{\"format\":\"zkmlops-pipeline/v1\",\"label\":\"y\",\"missing\":-1,"
+                     "\"split\":{\"seed\":3,\"test_fraction\":0.3},\"transforms\":["
+                     "{\"op\":\"drop_missing\",\"columns\":[\"a\",\"b\"],\"hidden\":true}]}";
+    for (int trial = 0; trial < 6; trial++) {
+        instance in;
+        memset(&in, 0, sizeof in);
+        make_raw(&in.ds, &rng, 0);
+        /* drop a random subset (trial 0: none; trial 1: all but 3) */
+        for (uint32_t i = 0; i < ROWS; i++) {
+            int drop = trial == 0 ? 0 : trial == 1 ? i >= 3 : (int)(test_rng_u64(&rng) % 3 == 0);
+            if (drop)
+                in.ds.values[(size_t)i * 5 + (i % 2)] = -(1 << SCALE);
+        }
+        in.raw_bits = zk_range_max_bits_for_stats(ROWS);
+        assert_int_equal(parse(&in.pl, js, &in.ds.meta), ZK_OK);
+        if (zk_prep_apply(&in.pl, &in.ds, in.raw_bits, &in.res) != ZK_OK)
+            fail_msg("trial %d: %s", trial, zk_last_error());
+        in.tab[0] = plain_table(&in.ds, &rng);
+        in.tab[1] = plain_table(&in.res.train, &rng);
+        in.tab[2] = plain_table(&in.res.test, &rng);
+        int st = check_circuit(&in, &in.res.claims, in.tab[1]);
+        if (st != ZK_OK)
+            fail_msg("trial %d (%u kept): %s", trial, in.res.claims.n_kept, zk_last_error());
         free_instance(&in);
     }
 }
@@ -482,6 +535,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_errors),  cmocka_unit_test(test_permutation),
         cmocka_unit_test(test_reference_transforms), cmocka_unit_test(test_circuit_check),
+        cmocka_unit_test(test_hidden_filter),
         cmocka_unit_test(test_prove_verify),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

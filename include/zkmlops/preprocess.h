@@ -22,9 +22,11 @@
  * one_hot {column, categories[]}, binarize {column, threshold}. "columns"
  * omitted = every current column except the label.
  *
- * Row filtering: the indices of dropped rows are PUBLIC (listed in the claims);
- * the circuit proves each dropped row has the sentinel in a listed column and
- * each kept row has none. The split permutation is public (derived from the
+ * Row filtering: by default the indices of dropped rows are PUBLIC (listed in
+ * the claims); the circuit proves each dropped row has the sentinel in a listed
+ * column and each kept row has none. With "hidden": true only their number is
+ * public: the circuit compacts the raw rows through a shift network with
+ * private switches (docs/preprocessing.md, "Hidden row filter"). The split permutation is public (derived from the
  * seed), so the output rows are a public wiring of the kept input rows.
  */
 #ifndef ZKMLOPS_PREPROCESS_H
@@ -70,6 +72,7 @@ typedef struct {
     uint32_t n_cats;     /* one_hot */
     int64_t *cats;       /* owned: category values (fixed point) */
     uint32_t width_in;   /* schema width before this step */
+    int hidden;          /* drop_missing with "hidden": true: the dropped rows stay private */
 } zk_prep_transform;
 
 /* A parsed, schema-resolved pipeline. */
@@ -106,6 +109,8 @@ void zk_prep_pipeline_free(zk_prep_pipeline *pl);
  * rejecting w >= 2^64 - (2^64 mod (i+1)); swap(perm[i], perm[j]) starting
  * from the identity. perm: n entries (caller-allocated). */
 int zk_prep_permutation(uint64_t seed, uint32_t n, uint32_t *perm) ZK_WARN_UNUSED;
+/* 1 if the pipeline's row filter is hidden. */
+int zk_prep_hidden_filter(const zk_prep_pipeline *pl);
 /* Test rows: floor(n * test_fraction + 1/2) (IEEE double). */
 uint32_t zk_prep_n_test(const zk_prep_pipeline *pl, uint32_t n_kept);
 
@@ -118,7 +123,8 @@ uint32_t zk_prep_n_test(const zk_prep_pipeline *pl, uint32_t n_kept);
 typedef struct {
     uint32_t n_raw, n_kept, n_train, n_test;
     uint32_t n_dropped;
-    uint32_t *dropped;     /* owned, ascending raw row indices */
+    uint32_t *dropped;     /* owned, ascending raw row indices; NULL on the verifier's side
+                            * when the filter is hidden (the prover's reference fills it) */
     uint32_t n_features;   /* out_n_cols - 1 */
     int64_t *mean, *std;   /* owned, n_features each (fixed point, scale s) */
     uint64_t *hist;        /* owned, n_features * ZK_PREP_HIST_BINS */

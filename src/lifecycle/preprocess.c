@@ -48,6 +48,11 @@ int zk_prep_permutation(uint64_t seed, uint32_t n, uint32_t *perm)
     return st;
 }
 
+int zk_prep_hidden_filter(const zk_prep_pipeline *pl)
+{
+    return pl->n_transforms && pl->t[0].op == ZK_PREP_DROP_MISSING && pl->t[0].hidden;
+}
+
 uint32_t zk_prep_n_test(const zk_prep_pipeline *pl, uint32_t n_kept)
 {
     double v = floor((double)n_kept * pl->test_fraction + 0.5);
@@ -191,8 +196,12 @@ static int make_output(zk_dataset *ds, const zk_prep_pipeline *pl, const int64_t
     ds->meta.n_rows = n;
     ds->meta.n_cols = nc;
     ds->meta.scale_bits = pl->scale_bits;
+#ifdef ZK_DATASET_MIN_BLIND_ENTRIES
+    zk_dataset_layout(n, nc, &ds->meta.log_rows, &ds->meta.log_cols);
+#else /* dataset.h before zk_dataset_layout (being added in parallel): the old rule */
     ds->meta.log_rows = prep_clog2((uint64_t)n + ZK_DATASET_MIN_BLIND_ROWS);
     ds->meta.log_cols = prep_clog2(nc);
+#endif
     ds->meta.col_names = calloc(nc, sizeof(char *));
     ds->values = malloc(((size_t)n * nc + 1) * sizeof *ds->values);
     if (!ds->meta.col_names || !ds->values) {
@@ -484,8 +493,8 @@ int zk_prep_check_shapes(const zk_prep_pipeline *pl, const zk_dataset_meta *raw,
     if (c->n_dropped > c->n_raw || c->n_kept != c->n_raw - c->n_dropped)
         return zk_set_error(ZK_ERR_INPUT, "claims: inconsistent row counts (raw %u, dropped %u, kept %u)", c->n_raw,
                             c->n_dropped, c->n_kept);
-    for (uint32_t i = 0; i < c->n_dropped; i++)
-        if (c->dropped[i] >= c->n_raw || (i && c->dropped[i] <= c->dropped[i - 1]))
+    for (uint32_t i = 0; i < c->n_dropped && !zk_prep_hidden_filter(pl); i++)
+        if (!c->dropped || c->dropped[i] >= c->n_raw || (i && c->dropped[i] <= c->dropped[i - 1]))
             return zk_set_error(ZK_ERR_INPUT, "claims: dropped_rows must be ascending raw row indices");
     if (c->n_dropped && !(pl->n_transforms && pl->t[0].op == ZK_PREP_DROP_MISSING))
         return zk_set_error(ZK_ERR_INPUT, "claims: rows dropped but the pipeline has no drop_missing");

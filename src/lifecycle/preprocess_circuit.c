@@ -137,6 +137,147 @@ static void assert_some_equal(zk_cs *cs, const uint32_t *x, size_t stride, uint3
     zk_cs_enforce_equal(cs, a, b);
 }
 
+/* Hidden row filter: order-preserving compaction of the raw rows through a
+ * shift network (docs/preprocessing.md, "Hidden row filter"). Each row carries
+ * its data columns, its original index and v = [no listed cell is the
+ * sentinel]. Stage j = 0..L-1 moves a kept row left by 2^j when bit j of its
+ * displacement (number of dropped rows before it) is set: out[p] = s ? in[p+2^j]
+ * : in[p] with one private boolean s per position and stage, applied to every
+ * column of the row (rows move as units). Proved afterwards: sum of v over the
+ * raw rows = n_kept (public), v = 1 on output rows 0..n_kept-1, and their
+ * original indices strictly increase. Writes n_kept * width wires to *out. */
+static int hidden_compact(zk_cs *cs, const zk_prep_pipeline *pl, const zk_dataset_meta *rm, uint32_t seg0,
+                          uint32_t n_kept, uint32_t **out)
+{
+    const zk_prep_transform *t0 = &pl->t[0];
+    const int prover = zk_cs_is_prover(cs);
+    const uint32_t n = rm->n_rows, width = rm->n_cols, W = width + 2;
+    const unsigned L = prep_clog2(n);
+    int rc = ZK_OK;
+    zk_lc a, b, t1, t2, vsum;
+    zk_lc_init(&a);
+    zk_lc_init(&b);
+    zk_lc_init(&t1);
+    zk_lc_init(&t2);
+    zk_lc_init(&vsum);
+    uint32_t *cur = malloc(((size_t)n * W + 1) * sizeof *cur), *nxt = malloc(((size_t)n * W + 1) * sizeof *nxt);
+    int64_t *elem = malloc(((size_t)n + 1) * sizeof *elem), *nel = malloc(((size_t)n + 1) * sizeof *nel);
+    int64_t *disp = malloc(((size_t)n + 1) * sizeof *disp);
+    *out = NULL;
+    if (!cur || !nxt || !elem || !nel || !disp) {
+        rc = zk_set_error(ZK_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    int64_t dropped_so_far = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        for (uint32_t j = 0; j < width; j++)
+            cur[(size_t)i * W + j] = seg0 + i + (j << rm->log_rows);
+        zk_lc_clear(&a);
+        zk_lc_add_const(&a, gl_from_u64(i));
+        cur[(size_t)i * W + width] = zk_cs_lc_wire(cs, &a); /* original index (a constant) */
+        /* P = prod (x - missing) over the listed columns; v = 1 - [P == 0] */
+        for (uint32_t k = 0; k < t0->n_cols; k++) {
+            zk_lc_clear(&b);
+            zk_lc_add_i64(&b, seg0 + i + (t0->cols[k] << rm->log_rows), 1);
+            zk_lc_add_const(&b, gl_neg(gl_from_i64(pl->missing)));
+            if (k == 0) {
+                zk_lc_clear(&a);
+                for (uint32_t q = 0; q < b.n; q++)
+                    zk_lc_add(&a, b.wire[q], b.coeff[q]);
+            } else {
+                uint32_t p = mul_lc(cs, &a, &b, &t1);
+                lc_set1(&a, p, 1);
+            }
+        }
+        uint32_t z = is_zero_lc(cs, &a, &t1, &t2);
+        zk_lc_clear(&a);
+        zk_lc_add_const(&a, 1);
+        zk_lc_add_i64(&a, z, -1);
+        uint32_t v = zk_cs_lc_wire(cs, &a);
+        cur[(size_t)i * W + width + 1] = v;
+        zk_lc_add_i64(&vsum, v, 1);
+        int kept = prover && zk_cs_value(cs, v) == 1;
+        elem[i] = kept ? (int64_t)i : -1;
+        disp[i] = kept ? dropped_so_far : 0;
+        if (prover && !kept)
+            dropped_so_far++;
+    }
+    zk_lc_clear(&a);
+    zk_lc_add_const(&a, gl_from_u64(n_kept));
+    zk_cs_enforce_equal(cs, &vsum, &a);
+    for (unsigned j = 0; j < L; j++) {
+        const uint32_t sh = 1u << j;
+        for (uint32_t p = 0; p < n; p++) {
+            uint32_t q = p + sh;
+            if (q >= n) {
+                memcpy(nxt + (size_t)p * W, cur + (size_t)p * W, W * sizeof *cur);
+                nel[p] = (elem[p] >= 0 && (disp[elem[p]] >> j) & 1) ? -1 : elem[p];
+                continue;
+            }
+            int sel = elem[q] >= 0 && ((disp[elem[q]] >> j) & 1);
+            if (sel && elem[p] >= 0 && !((disp[elem[p]] >> j) & 1)) {
+                rc = zk_set_error(ZK_ERR_INPUT, "internal: compaction collision at stage %u, row %u", j, p);
+                goto done;
+            }
+            nel[p] = sel ? elem[q] : ((elem[p] >= 0 && ((disp[elem[p]] >> j) & 1)) ? -1 : elem[p]);
+            uint32_t s = zk_cs_private(cs, (gl_t)sel);
+            zk_cs_boolean(cs, s);
+            lc_set1(&a, s, 1);
+            for (uint32_t c = 0; c < W; c++) {
+                uint32_t x0 = cur[(size_t)p * W + c], x1 = cur[(size_t)q * W + c];
+                uint32_t o = zk_cs_private(cs, zk_cs_value(cs, sel ? x1 : x0));
+                zk_lc_clear(&b);
+                zk_lc_add_i64(&b, x1, 1);
+                zk_lc_add_i64(&b, x0, -1);
+                zk_lc_clear(&t1);
+                zk_lc_add_i64(&t1, o, 1);
+                zk_lc_add_i64(&t1, x0, -1);
+                zk_cs_enforce(cs, &a, &b, &t1);
+                nxt[(size_t)p * W + c] = o;
+            }
+        }
+        uint32_t *tw = cur;
+        cur = nxt;
+        nxt = tw;
+        int64_t *te = elem;
+        elem = nel;
+        nel = te;
+    }
+    /* outputs 0..n_kept-1: v = 1 and strictly increasing original indices */
+    for (uint32_t p = 0; p < n_kept; p++) {
+        lc_set1(&a, cur[(size_t)p * W + width + 1], 1);
+        zk_lc_clear(&b);
+        zk_lc_add_const(&b, 1);
+        zk_cs_enforce_equal(cs, &a, &b);
+        if (p > 0 && L > 0) {
+            zk_lc_clear(&a);
+            zk_lc_add_i64(&a, cur[(size_t)p * W + width], 1);
+            zk_lc_add_i64(&a, cur[(size_t)(p - 1) * W + width], -1);
+            zk_lc_add_const(&a, gl_neg(1));
+            zk_cs_range(cs, zk_cs_lc_wire(cs, &a), L);
+        }
+    }
+    *out = malloc(((size_t)n_kept * width + 1) * sizeof **out);
+    if (!*out) {
+        rc = zk_set_error(ZK_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    for (uint32_t p = 0; p < n_kept; p++)
+        memcpy(*out + (size_t)p * width, cur + (size_t)p * W, width * sizeof *cur);
+done:
+    free(cur);
+    free(nxt);
+    free(elem);
+    free(nel);
+    free(disp);
+    zk_lc_free(&a);
+    zk_lc_free(&b);
+    zk_lc_free(&t1);
+    zk_lc_free(&t2);
+    zk_lc_free(&vsum);
+    return rc;
+}
+
 int zk_prep_circuit(zk_cs *cs, const zk_prep_pipeline *pl, const zk_dataset_meta *rm, unsigned raw_range_bits,
                      const zk_dataset_meta *trm, const zk_dataset_meta *tem, const zk_prep_claims *cl,
                      const gl_t *raw_tab, const gl_t *train_tab, const gl_t *test_tab, uint32_t seg[3])
@@ -176,10 +317,20 @@ int zk_prep_circuit(zk_cs *cs, const zk_prep_pipeline *pl, const zk_dataset_meta
     if (zk_cs_status(cs) != ZK_OK)
         goto out;
 
-    /* row filter (public mask) */
+    /* row filter (public mask, or hidden: compaction network) */
     uint32_t width = rm->n_cols, nk = 0, di = 0;
     const zk_prep_transform *t0 = pl->n_transforms ? &pl->t[0] : NULL;
-    int filter = t0 && t0->op == ZK_PREP_DROP_MISSING;
+    const int hidden = zk_prep_hidden_filter(pl);
+    int filter = t0 && t0->op == ZK_PREP_DROP_MISSING && !hidden;
+    if (hidden) {
+        if (cl->n_kept > rm->n_rows) {
+            rc = zk_set_error(ZK_ERR_INPUT, "claims: more kept rows than raw rows");
+            goto out;
+        }
+        if ((rc = hidden_compact(cs, pl, rm, seg[0], n, &cur)) != ZK_OK)
+            goto out;
+        goto transforms;
+    }
     for (uint32_t i = 0; i < rm->n_rows; i++) {
         int dropped = di < cl->n_dropped && cl->dropped[di] == i;
         if (dropped)
@@ -226,6 +377,7 @@ int zk_prep_circuit(zk_cs *cs, const zk_prep_pipeline *pl, const zk_dataset_meta
     for (uint32_t i = 0; i < n; i++)
         for (uint32_t j = 0; j < width; j++)
             cur[(size_t)i * width + j] = seg[0] + kept[i] + (j << rm->log_rows);
+transforms:
     for (uint32_t j = 0; j < width; j++)
         bits[j] = raw_range_bits;
 
@@ -532,7 +684,8 @@ static int context_bytes(uint8_t ctx[PREP_CTX_LEN], const zk_prep_pipeline *pl, 
     zk_wbuf_u32(&w, cl->n_train);
     zk_wbuf_u32(&w, cl->n_test);
     zk_wbuf_u32(&w, cl->n_dropped);
-    for (uint32_t i = 0; i < cl->n_dropped; i++)
+    zk_wbuf_u32(&w, (uint32_t)zk_prep_hidden_filter(pl));
+    for (uint32_t i = 0; i < cl->n_dropped && !zk_prep_hidden_filter(pl); i++)
         zk_wbuf_u32(&w, cl->dropped[i]);
     zk_wbuf_u32(&w, cl->n_features);
     for (uint32_t k = 0; k < cl->n_features; k++) {

@@ -45,9 +45,13 @@ cJSON *zk_prep_claims_to_cjson(const zk_prep_pipeline *pl, const zk_prep_claims 
     cJSON_AddNumberToObject(rows, "kept", c->n_kept);
     cJSON_AddNumberToObject(rows, "train", c->n_train);
     cJSON_AddNumberToObject(rows, "test", c->n_test);
-    cJSON *dr = cJSON_AddArrayToObject(o, "dropped_rows");
-    for (uint32_t i = 0; i < c->n_dropped; i++)
-        cJSON_AddItemToArray(dr, cJSON_CreateNumber(c->dropped[i]));
+    if (zk_prep_hidden_filter(pl)) {
+        cJSON_AddStringToObject(o, "dropped_rows", "hidden");
+    } else {
+        cJSON *dr = cJSON_AddArrayToObject(o, "dropped_rows");
+        for (uint32_t i = 0; i < c->n_dropped; i++)
+            cJSON_AddItemToArray(dr, cJSON_CreateNumber(c->dropped[i]));
+    }
     cJSON *sp = cJSON_AddObjectToObject(o, "split");
     cJSON_AddNumberToObject(sp, "seed", (double)pl->seed);
     cJSON_AddNumberToObject(sp, "test_fraction", pl->test_fraction);
@@ -152,6 +156,13 @@ int zk_prep_claims_parse(zk_prep_claims *c, const char *path, const char *text, 
         goto out;
     }
     const cJSON *dr = cJSON_GetObjectItemCaseSensitive(o, "dropped_rows");
+    if (zk_prep_hidden_filter(pl)) {
+        if (!cJSON_IsString(dr) || strcmp(dr->valuestring, "hidden") != 0) {
+            st = jerr(path, "dropped_rows", "expected \"hidden\" (the pipeline's row filter is hidden)");
+            goto out;
+        }
+        goto features;
+    }
     if (!cJSON_IsArray(dr) || (uint32_t)cJSON_GetArraySize(dr) != c->n_dropped || c->n_dropped > ZK_DATASET_MAX_ROWS) {
         st = jerr(path, "dropped_rows", "expected an array of rows.dropped row indices");
         goto out;
@@ -171,6 +182,7 @@ int zk_prep_claims_parse(zk_prep_claims *c, const char *path, const char *text, 
         }
         c->dropped[i] = (uint32_t)it->valuedouble;
     }
+features:;
     const cJSON *fs = cJSON_GetObjectItemCaseSensitive(o, "features");
     if (!cJSON_IsArray(fs) || (uint32_t)cJSON_GetArraySize(fs) != pl->out_n_cols - 1) {
         st = jerr(path, "features", "expected one entry per output feature of the pipeline");

@@ -265,14 +265,24 @@ int zk_prep_pipeline_parse(zk_prep_pipeline *pl, const char *path, const char *t
             break;
         }
         static const char *const k_cols[] = {"op", "columns", NULL};
+        static const char *const k_drop[] = {"op", "columns", "hidden", NULL};
         static const char *const k_clip[] = {"op", "columns", "min", "max", NULL};
         static const char *const k_onehot[] = {"op", "column", "categories", NULL};
         static const char *const k_bin[] = {"op", "column", "threshold", NULL};
         switch (t->op) {
         case ZK_PREP_DROP_MISSING:
         case ZK_PREP_IMPUTE_MEAN:
-            if ((st = check_keys(path, jt, tr, k_cols)) != ZK_OK)
+            if ((st = check_keys(path, jt, tr, t->op == ZK_PREP_DROP_MISSING ? k_drop : k_cols)) != ZK_OK)
                 break;
+            if (t->op == ZK_PREP_DROP_MISSING) {
+                const cJSON *hid = cJSON_GetObjectItemCaseSensitive(tr, "hidden");
+                if (hid && !cJSON_IsBool(hid)) {
+                    snprintf(jp, sizeof jp, "%s.hidden", jt);
+                    st = fail(path, jp, "expected true or false");
+                    break;
+                }
+                t->hidden = cJSON_IsTrue(hid);
+            }
             if (!pl->has_missing) {
                 st = fail(path, jp, "needs a \"missing\" sentinel at the top level");
                 break;
