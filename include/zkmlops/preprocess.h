@@ -17,7 +17,7 @@
  *     "missing": <number>,                    optional sentinel marking a missing cell
  *     "transforms": [ {"op": ...}, ... ],     applied in order to all kept rows
  *     "split": {"seed": <uint>, "test_fraction": <number in [0,1)>} }
- * ops: drop_missing {columns?} (only first), impute_mean {columns?},
+ * ops: drop_missing {columns?, hidden?} (only first), impute_mean {columns?},
  * standardize {columns?}, minmax {columns?}, clip {columns?, min, max},
  * one_hot {column, categories[]}, binarize {column, threshold}. "columns"
  * omitted = every current column except the label.
