@@ -800,9 +800,13 @@ static void test_prove_links(void **state)
         zk_cs *vs = build_linked(0, NULL, out, &f, l2);
         assert_int_not_equal(zk_cs_verify(vs, CTX, sizeof CTX, l2, 1, w.data, w.len, NULL), ZK_OK);
         assert_int_not_equal(zk_cs_verify(vs, CTX, sizeof CTX, NULL, 0, w.data, w.len, NULL), ZK_OK);
-        /* the weights' commitment claimed for another aligned block of wires */
+        /* the weights' commitment claimed for another aligned block of wires
+         * (not a segment: refused before any proof byte is read) */
         l2[1].first_wire = l2[0].first_wire + 8;
-        assert_int_equal(zk_cs_verify(vs, CTX, sizeof CTX, l2, 2, w.data, w.len, NULL), ZK_ERR_REJECT);
+        assert_int_equal(zk_cs_verify(vs, CTX, sizeof CTX, l2, 2, w.data, w.len, NULL), ZK_ERR_INPUT);
+        /* ... or for the table's segment (2^5 wires, commitment of 2^3) */
+        l2[1].first_wire = l2[0].first_wire;
+        assert_int_equal(zk_cs_verify(vs, CTX, sizeof CTX, l2, 2, w.data, w.len, NULL), ZK_ERR_INPUT);
         zk_cs_free(vs);
     }
     /* a changed revealed value u_k (section 9), kept canonical */
@@ -866,6 +870,98 @@ static void test_prove_links(void **state)
     assert_int_equal(zk_cs_prove(cs, CTX, sizeof CTX, links, 2, &w), ZK_ERR_INPUT);
     zk_wbuf_free(&w);
     zk_cs_free(cs);
+    fixture_free(&f);
+    fixture_free(&g);
+}
+
+/* Review fixes 1 and 4: a link must name exactly a segment of the circuit
+ * whose length is the commitment's (a commitment of 2^3 values cannot stand
+ * for the first 8 wires of a 2^5 segment, nor for an aligned block inside
+ * it, nor for aligned private wires that are not a segment), on both sides;
+ * and opening data of another commitment with the same parameters is refused
+ * with ZK_ERR_INPUT (it used to abort inside zk_whir_open). */
+static void test_link_must_name_segment(void **state)
+{
+    (void)state;
+    test_rng rg;
+    test_rng_seed(&rg, test_seed() + 5);
+    link_fixture f, g;
+    fixture_init(&f, &rg);
+    fixture_init(&g, &rg);
+    int64_t out = linked_output(f.vals);
+    zk_whir_params p3;
+    assert_int_equal(zk_whir_params_derive(&p3, 3, 1), ZK_OK);
+    /* commitments of table[0..8) and table[8..16): 2^3 values each */
+    zk_whir_commitment head, mid;
+    zk_whir_witness head_wit, mid_wit;
+    assert_int_equal(zk_whir_commit(&p3, f.vals[0], NULL, &head, &head_wit), ZK_OK);
+    assert_int_equal(zk_whir_commit(&p3, f.vals[0] + 8, NULL, &mid, &mid_wit), ZK_OK);
+    zk_wbuf w;
+    for (int side = 1; side >= 0; side--) {
+        zk_cs_link links[2];
+        zk_cs *cs = build_linked(side, side ? f.vals : NULL, out, &f, links);
+        assert_int_equal(zk_cs_status(cs), ZK_OK);
+        uint32_t s0 = links[0].first_wire;
+        /* 2^3 commitment at the start of the 2^5 segment */
+        zk_cs_link bad[2] = {{&head, side ? &head_wit : NULL, s0}, links[1]};
+        zk_wbuf_init(&w);
+        int rc = side ? zk_cs_prove(cs, CTX, sizeof CTX, bad, 2, &w)
+                      : zk_cs_verify(cs, CTX, sizeof CTX, bad, 2, w.data, w.len, NULL);
+        assert_int_equal(rc, ZK_ERR_INPUT);
+        assert_non_null(strstr(zk_last_error(), "2^5 wires but the commitment holds 2^3"));
+        /* 2^3 commitment at an aligned block inside the segment */
+        bad[0] = (zk_cs_link){&mid, side ? &mid_wit : NULL, s0 + 8};
+        rc = side ? zk_cs_prove(cs, CTX, sizeof CTX, bad, 2, &w)
+                  : zk_cs_verify(cs, CTX, sizeof CTX, bad, 2, w.data, w.len, NULL);
+        assert_int_equal(rc, ZK_ERR_INPUT);
+        assert_non_null(strstr(zk_last_error(), "not the first wire of a zk_cs_segment"));
+        zk_wbuf_free(&w);
+        zk_cs_free(cs);
+    }
+    /* aligned private wires that were not allocated by zk_cs_segment */
+    for (int side = 1; side >= 0; side--) {
+        zk_cs *cs = zk_cs_new(side);
+        (void)zk_cs_public_i64(cs, 0);
+        uint32_t first = 0;
+        for (int i = 0; i < 8; i++) {
+            uint32_t wi = zk_cs_private(cs, side ? f.vals[1][i] : 0);
+            if (i == 0)
+                first = wi;
+        }
+        (void)zk_cs_mul(cs, first, first + 1);
+        assert_int_equal(zk_cs_status(cs), ZK_OK);
+        assert_int_equal(((uint64_t)first - 1 - zk_cs_n_public(cs)) & 7, 0); /* aligned */
+        zk_cs_link l = {&f.com[1], side ? &f.wit[1] : NULL, first};
+        zk_wbuf_init(&w);
+        int rc = side ? zk_cs_prove(cs, CTX, sizeof CTX, &l, 1, &w)
+                      : zk_cs_verify(cs, CTX, sizeof CTX, &l, 1, w.data, w.len, NULL);
+        assert_int_equal(rc, ZK_ERR_INPUT);
+        zk_wbuf_free(&w);
+        zk_cs_free(cs);
+    }
+    /* opening data of g's weights (same parameters, same values in the
+     * segment) passed with f's weight commitment: refused, no abort */
+    {
+        gl_t *mixed[2] = {f.vals[0], g.vals[1]};
+        int64_t out2 = linked_output(mixed);
+        zk_cs_link links[2];
+        zk_cs *cs = build_linked(1, mixed, out2, &f, links);
+        links[1].wit = &g.wit[1]; /* links[1].com stays &f.com[1] */
+        zk_wbuf_init(&w);
+        assert_int_equal(zk_cs_prove(cs, CTX, sizeof CTX, links, 2, &w), ZK_ERR_INPUT);
+        assert_non_null(strstr(zk_last_error(), "belongs to another commitment"));
+        /* with its own commitment the same circuit proves and verifies */
+        links[1].com = &g.com[1];
+        zk_wbuf_free(&w);
+        zk_wbuf_init(&w);
+        if (zk_cs_prove(cs, CTX, sizeof CTX, links, 2, &w) != ZK_OK)
+            fail_msg("%s", zk_last_error());
+        assert_int_equal(verify_linked(&w, out2, &f, &f.com[0], &g.com[1], CTX, sizeof CTX), ZK_OK);
+        zk_wbuf_free(&w);
+        zk_cs_free(cs);
+    }
+    zk_whir_witness_free(&head_wit);
+    zk_whir_witness_free(&mid_wit);
     fixture_free(&f);
     fixture_free(&g);
 }
@@ -939,6 +1035,7 @@ int main(void)
         cmocka_unit_test(test_mixed_digest),
         cmocka_unit_test(test_prove_plain),
         cmocka_unit_test(test_prove_links),
+        cmocka_unit_test(test_link_must_name_segment),
         cmocka_unit_test(test_zk_hygiene),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

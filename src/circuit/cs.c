@@ -130,6 +130,8 @@ void zk_cs_free(zk_cs *cs)
         free(cs->m[k].coeff);
     }
     free(cs->labels);
+    free(cs->seg_first);
+    free(cs->seg_log);
     for (int k = 0; k < 4; k++)
         zk_lc_free(&cs->s[k]);
     free(cs);
@@ -238,6 +240,20 @@ uint32_t zk_cs_segment(zk_cs *cs, const gl_t *values, uint32_t log_len)
     }
     if (grow_wires(cs, (uint32_t)(cs->n_wires + pad + len)) != 0)
         return 0;
+    if (cs->n_seg == cs->seg_cap) {
+        uint32_t cap = cs->seg_cap ? 2 * cs->seg_cap : 8;
+        uint32_t *nf = realloc(cs->seg_first, (size_t)cap * sizeof *nf);
+        if (nf)
+            cs->seg_first = nf;
+        uint8_t *nl = nf ? realloc(cs->seg_log, (size_t)cap * sizeof *nl) : NULL;
+        if (nl)
+            cs->seg_log = nl;
+        if (!nf || !nl) {
+            zk_cs_fail(cs, ZK_ERR_NOMEM, "out of memory recording a segment");
+            return 0;
+        }
+        cs->seg_cap = cap;
+    }
     if (cs->prover)
         for (uint64_t i = 0; i < len; i++)
             if (!gl_is_canonical(values[i])) {
@@ -253,8 +269,28 @@ uint32_t zk_cs_segment(zk_cs *cs, const gl_t *values, uint32_t log_len)
     else
         memset(cs->val + first, 0, len * sizeof *cs->val);
     cs->n_wires += (uint32_t)len;
+    cs->seg_first[cs->n_seg] = first;
+    cs->seg_log[cs->n_seg] = (uint8_t)log_len;
+    cs->n_seg++;
     cs->version++;
     return first;
+}
+
+int zk_cs_segment_log_len(const zk_cs *cs, uint32_t first)
+{
+    /* Segments (at least one wire each) are allocated in strictly increasing
+     * wire order: binary search. */
+    uint32_t lo = 0, hi = cs->n_seg;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (cs->seg_first[mid] < first)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < cs->n_seg && cs->seg_first[lo] == first)
+        return cs->seg_log[lo];
+    return -1;
 }
 
 gl_t zk_cs_value(const zk_cs *cs, uint32_t wire)

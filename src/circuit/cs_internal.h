@@ -40,6 +40,11 @@ struct zk_cs {
     uint32_t labels_n;
     /* scratch linear combinations for the gadgets */
     zk_lc s[4];
+    /* segments from zk_cs_segment (first wire, log_len), in allocation
+     * order; a link must name one of them exactly (prove.c) */
+    uint32_t *seg_first;
+    uint8_t *seg_log;
+    uint32_t n_seg, seg_cap;
 };
 
 /* Record an error once (sticky). Returns st. */
@@ -49,6 +54,9 @@ zk_status zk_cs_fail(zk_cs *cs, zk_status st, const char *fmt, ...) ZK_PRINTF(3,
 uint32_t zk_cs_new_wire(zk_cs *cs, gl_t value);
 /* Test-only hook: overwrite the value of a wire (prover mode). */
 void zk_cs_set_value(zk_cs *cs, uint32_t wire, gl_t value);
+/* log_len of the segment that starts at `first` (allocated by
+ * zk_cs_segment), or -1 if no segment starts there. */
+int zk_cs_segment_log_len(const zk_cs *cs, uint32_t first);
 /* Check constraint i against the values: 1 if satisfied. */
 int zk_cs_row_ok(const zk_cs *cs, uint32_t i);
 

@@ -23,7 +23,11 @@
 
 #define CS_PROTOCOL "zkmlops/circuit/v1"
 
-/* Links -> core links (w-offsets), with the shape checks of circuit.h. */
+/* Links -> core links (w-offsets), with the shape checks of circuit.h: each
+ * link names exactly a segment recorded by zk_cs_segment whose log_len is the
+ * commitment's n_vars (so the commitment binds the whole segment), and, when
+ * proving, opening data that belongs to that very commitment (same
+ * parameters and Merkle root) and equals the segment values. */
 static int convert_links(const zk_cs *cs, const zk_cs_link *links, size_t n_links, zk_spartan_link *out, int prover)
 {
     if (n_links > ZK_CS_MAX_LINKS)
@@ -32,19 +36,29 @@ static int convert_links(const zk_cs *cs, const zk_cs_link *links, size_t n_link
         ZK_CHECK_ARG(links[k].com != NULL);
         const zk_whir_commitment *com = links[k].com;
         uint32_t m = com->params.n_vars, f = links[k].first_wire;
-        uint64_t len = (uint64_t)1 << m;
+        uint64_t len = (uint64_t)1 << (m <= ZK_WHIR_MAX_VARS ? m : 0);
         if (m < 1 || m > ZK_WHIR_MAX_VARS || f <= cs->n_public || (uint64_t)f + len > cs->n_wires)
             return zk_set_error(ZK_ERR_INPUT, "link %zu: wires %u..+2^%u are not a private segment of the circuit", k,
                                 f, m);
+        int seg_log = zk_cs_segment_log_len(cs, f);
+        if (seg_log < 0)
+            return zk_set_error(ZK_ERR_INPUT, "link %zu: wire %u is not the first wire of a zk_cs_segment", k, f);
+        if ((uint32_t)seg_log != m)
+            return zk_set_error(ZK_ERR_INPUT,
+                                "link %zu: the segment at wire %u has 2^%d wires but the commitment holds 2^%u values",
+                                k, f, seg_log, m);
         uint64_t off = (uint64_t)f - 1 - cs->n_public;
-        if (off & (len - 1))
+        if (off & (len - 1)) /* zk_cs_segment aligns; kept as a guard */
             return zk_set_error(ZK_ERR_INPUT, "link %zu: segment at wire %u is not aligned to 2^%u (use zk_cs_segment)",
                                 k, f, m);
         if (prover) {
-            ZK_CHECK_ARG(links[k].wit != NULL);
-            if (!zk_whir_params_equal(&links[k].wit->params, &com->params))
+            const zk_whir_witness *wit = links[k].wit;
+            ZK_CHECK_ARG(wit != NULL);
+            if (!zk_whir_params_equal(&wit->params, &com->params) || !wit->evals || !wit->coeffs ||
+                !wit->codeword || !wit->tree.nodes ||
+                memcmp(zk_merkle_root(&wit->tree)->h, com->root.h, ZK_HASH_BYTES) != 0)
                 return zk_set_error(ZK_ERR_INPUT, "link %zu: the opening data belongs to another commitment", k);
-            if (memcmp(links[k].wit->evals, cs->val + f, len * sizeof(gl_t)) != 0)
+            if (memcmp(wit->evals, cs->val + f, len * sizeof(gl_t)) != 0)
                 return zk_set_error(ZK_ERR_INPUT, "link %zu: the segment values differ from the committed vector", k);
         }
         out[k].com = com;
