@@ -464,6 +464,51 @@ static void test_gadgets_exhaustive_small(void **state)
     }
 }
 
+/* Review fix 3: the widest sigmoid scales (57, 58: the reference and the
+ * gadget agree at every breakpoint, prover and verifier build the same
+ * circuit) and scales beyond 58 or below 5 are a sticky ZK_ERR_INPUT in both
+ * modes, never an abort. */
+static void test_sigmoid_scale_limits(void **state)
+{
+    (void)state;
+    for (unsigned scale = 57; scale <= 58; scale++) {
+        int64_t one = (int64_t)1 << scale;
+        const int64_t pts[] = {0, one - 1, one, 19 * (one >> 3) - 1, 19 * (one >> 3), 5 * one - 1, 5 * one, 1};
+        unsigned widths[2] = {scale + 4, 62};
+        for (int wi = 0; wi < 2; wi++) {
+            unsigned bits = widths[wi];
+            int64_t h = (int64_t)1 << (bits - 1);
+            for (size_t i = 0; i < sizeof pts / sizeof pts[0] + 1; i++)
+                for (int sg = -1; sg <= 1; sg += 2) {
+                    int64_t x = i < sizeof pts / sizeof pts[0] ? sg * pts[i] : (sg < 0 ? -h : h - 1);
+                    if (x < -h || x >= h)
+                        continue;
+                    gcase c;
+                    memset(&c, 0, sizeof c);
+                    c.n_in = 1;
+                    c.in[0] = x;
+                    c.g = G_SIGMOID;
+                    c.bits = bits;
+                    c.p1 = scale;
+                    run_case(&c);
+                }
+        }
+    }
+    assert_int_equal(zk_fx_sigmoid(5 * ((int64_t)1 << 58), 58), (int64_t)1 << 58);
+    assert_int_equal(zk_fx_sigmoid(-((int64_t)1 << 58), 58), (int64_t)1 << 56); /* 1 - (1/8 + 5/8) */
+    static const unsigned bad[][2] = {{59, 62}, {59, 63}, {60, 62}, {4, 20}, {12, 15}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        for (int prover = 1; prover >= 0; prover--) {
+            zk_cs *cs = zk_cs_new(prover);
+            uint32_t x = zk_cs_private_i64(cs, 3);
+            assert_int_equal(zk_cs_sigmoid(cs, x, bad[i][0], bad[i][1]), 0);
+            assert_int_equal(zk_cs_status(cs), ZK_ERR_INPUT);
+            assert_non_null(strstr(zk_last_error(), "sigmoid"));
+            assert_int_equal(zk_cs_mul(cs, x, x), 0); /* sticky */
+            zk_cs_free(cs);
+        }
+}
+
 static void test_fx_reference(void **state)
 {
     (void)state;
@@ -1028,6 +1073,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fx_reference),
+        cmocka_unit_test(test_sigmoid_scale_limits),
         cmocka_unit_test(test_builder_basics),
         cmocka_unit_test(test_gadgets_random),
         cmocka_unit_test(test_gadgets_out_of_range),

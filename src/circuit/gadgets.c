@@ -400,9 +400,9 @@ uint32_t zk_cs_sigmoid(zk_cs *cs, uint32_t x, unsigned scale, unsigned bits)
 {
     if (!ok(cs) || check_bits(cs, bits, "sigmoid") != 0)
         return 0;
-    if (scale < 5 || bits < scale + 4) {
-        zk_cs_fail(cs, ZK_ERR_INPUT, "sigmoid: needs scale >= 5 and bits >= scale + 4 (scale %u, bits %u)", scale,
-                   bits);
+    if (scale < 5 || scale > 58 || bits < scale + 4) {
+        zk_cs_fail(cs, ZK_ERR_INPUT, "sigmoid: needs 5 <= scale <= 58 and bits >= scale + 4 (scale %u, bits %u)",
+                   scale, bits);
         return 0;
     }
     unsigned hb = bits - scale + 4;
