@@ -600,6 +600,61 @@ static int64_t floordiv(int64_t a, int64_t b)
     return (a % b != 0 && a < 0) ? q - 1 : q;
 }
 
+
+/* Mutated architecture encodings: parse errors or, when they parse, circuit
+ * builds (verifier mode) that succeed or fail cleanly — never a crash or an
+ * out-of-bounds access (run under ASan in CI). */
+static void mutate_check(const zk_model *m, uint64_t seed)
+{
+    test_rng r;
+    test_rng_seed(&r, seed);
+    zk_wbuf w;
+    zk_wbuf_init(&w);
+    zk_model_arch_write(&w, m);
+    uint8_t *buf = malloc(w.len);
+    int parsed = 0, built = 0;
+    for (int it = 0; it < 300; it++) {
+        memcpy(buf, w.data, w.len);
+        int nflip = 1 + (int)(test_rng_u64(&r) % 3);
+        for (int f = 0; f < nflip; f++) {
+            size_t pos = (size_t)(test_rng_u64(&r) % w.len);
+            uint64_t kind = test_rng_u64(&r) % 3;
+            buf[pos] = kind == 0 ? (uint8_t)(buf[pos] ^ (1u << (test_rng_u64(&r) % 8)))
+                       : kind == 1 ? (uint8_t)(buf[pos] + 1)
+                                   : (uint8_t)test_rng_u64(&r);
+        }
+        zk_rbuf rb;
+        zk_rbuf_init(&rb, buf, w.len);
+        zk_model a;
+        if (zk_model_arch_read(&rb, &a) != ZK_OK)
+            continue;
+        parsed++;
+        uint64_t work = 0;
+        for (uint32_t t = 0; t < a.n_tensors; t++)
+            work += zk_tensor_example_size(&a.tensors[t]);
+        uint64_t ni = zk_model_input_size(&a) * 2, no = zk_model_output_size(&a) * 2, np = zk_model_n_params(&a);
+        if (work <= 16384 && np <= 65536 && ni <= 4096 && no <= 65536) {
+            zk_cs *cs = zk_cs_new(0);
+            uint32_t *iw = malloc(ni * sizeof *iw), *ow = malloc(no * sizeof *ow);
+            for (uint64_t k = 0; k < ni; k++)
+                iw[k] = zk_cs_public_i64(cs, 0);
+            uint32_t lg = 1;
+            while (((uint64_t)1 << lg) < np + ZK_MODEL_MIN_BLIND)
+                lg++;
+            uint32_t seg = zk_cs_segment(cs, NULL, lg);
+            int st = zk_model_circuit(cs, &a, seg, iw, 2, ow);
+            built += st == ZK_OK;
+            free(iw);
+            free(ow);
+            zk_cs_free(cs);
+        }
+        zk_model_free(&a);
+    }
+    printf("# mutations: %d of 300 parsed, %d built a circuit\n", parsed, built);
+    free(buf);
+    zk_wbuf_free(&w);
+}
+
 static void test_op_conv(void **state)
 {
     (void)state;
@@ -645,6 +700,7 @@ static void test_op_conv(void **state)
                         expect[((b * M + mo) * OH + oh) * OW + ow] = ref_rescale(acc, s);
                     }
         graph_check(&m, x, (uint32_t)B, expect);
+        mutate_check(&m, test_seed() + 100 + (uint64_t)variant);
         zk_model_free(&m);
     }
 }
@@ -688,6 +744,7 @@ static void test_op_pools(void **state)
                     expect[(c * OH + oh) * OW + ow] = kind == 0 ? best : floordiv(sum, kind == 2 ? k * k : cnt);
                 }
         graph_check(&m, x, 1, expect);
+        mutate_check(&m, test_seed() + 110 + (uint64_t)kind);
         zk_model_free(&m);
     }
     /* GlobalAveragePool. */
@@ -780,6 +837,7 @@ static void test_op_elementwise(void **state)
         }
     }
     graph_check(&m, x, batch, expect);
+    mutate_check(&m, test_seed() + 120);
     zk_model_free(&m);
 }
 
@@ -841,6 +899,7 @@ static void test_op_misc(void **state)
                     expect[b * 8 + k] = k == best ? (1 << s) : 0;
         }
         graph_check(&m, x, batch, expect);
+        mutate_check(&m, test_seed() + 130 + (uint64_t)final);
         zk_model_free(&m);
     }
     /* Constant: output = the parameter values at the output scale (here 2^2 finer). */

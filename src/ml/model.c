@@ -449,9 +449,10 @@ int zk_model_arch_read(zk_rbuf *r, zk_model *m)
         return zk_set_error(ZK_ERR_INPUT, "model architecture: version %u (this build reads %u)", ver, ARCH_VERSION);
     if (n_t == 0 || n_t > ZK_MODEL_MAX_TENSORS || n_n == 0 || n_n > ZK_MODEL_MAX_NODES)
         return zk_set_error(ZK_ERR_INPUT, "model architecture: %u tensors / %u nodes outside the limits", n_t, n_n);
-    /* Each tensor takes at least 20 bytes and each node at least 40: refuse
-     * counts the remaining bytes cannot hold before allocating. */
-    if ((uint64_t)n_t * 20 + (uint64_t)n_n * 40 > zk_rbuf_left(r) + 12)
+    /* Each tensor takes at least 16 bytes and each node at least 36 (plus the
+     * 12 bytes of input/output/act_bits): refuse counts the remaining bytes
+     * cannot hold before allocating. */
+    if ((uint64_t)n_t * 16 + (uint64_t)n_n * 36 + 12 > zk_rbuf_left(r))
         return zk_set_error(ZK_ERR_INPUT, "model architecture: truncated (declares %u tensors, %u nodes)", n_t, n_n);
     m->tensors = calloc(n_t, sizeof *m->tensors);
     m->nodes = calloc(n_n, sizeof *m->nodes);

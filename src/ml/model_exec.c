@@ -392,6 +392,8 @@ static int window_shape(ex_t *e, win_t *g, const zk_tensor *X, const zk_tensor *
         g->pb < 0 || g->pr < 0 || g->sh > 4096 || g->sw > 4096 || g->dh > 4096 || g->dw > 4096 || g->pt > 4096 ||
         g->pl > 4096 || g->pb > 4096 || g->pr > 4096 || g->kh > 4096 || g->kw > 4096)
         return node_err(e, "kernel/stride/pad/dilation out of range");
+    if (g->kh * g->kw > 65536)
+        return node_err(e, "kernel of %lld taps is too large", (long long)(g->kh * g->kw));
     int64_t eh = g->dh * (g->kh - 1) + 1, ew = g->dw * (g->kw - 1) + 1;
     if (g->H + g->pt + g->pb < eh || g->W + g->pl + g->pr < ew)
         return node_err(e, "kernel larger than the padded input");
@@ -430,6 +432,8 @@ static int op_conv(ex_t *e)
     if (group < 1 || g.C % group != 0 || M % group != 0 || Cg != g.C / group)
         return node_err(e, "group %lld does not match %lld input channels, weight [%lld, %lld, ...]", (long long)group,
                         (long long)g.C, (long long)M, (long long)Cg);
+    if (Cg * g.kh * g.kw > (1 << 20))
+        return node_err(e, "more than 2^20 taps per output");
     const zk_tensor *Bs = NULL;
     if (nd->n_in > 2) {
         if ((st = need_param(e, 2, 0)))
