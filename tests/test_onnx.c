@@ -56,7 +56,7 @@ static uint64_t argmax(const float *v, uint64_t n)
 }
 
 static const char *const trained[] = {"bc_logreg", "bc_mlp", "digits_mlp", "digits_cnn"};
-static const char *const all_models[] = {"bc_logreg", "bc_mlp", "digits_mlp", "digits_cnn", "ops_a", "ops_b"};
+static const char *const all_models[] = {"bc_logreg", "bc_mlp", "digits_mlp", "digits_cnn", "ops_a", "ops_b", "view_cnn"};
 
 /* Float interpreter = PyTorch / scikit-learn outputs (float32) on every test example. */
 static void test_float_matches_reference(void **state)
@@ -122,8 +122,9 @@ static void test_quantized_agreement(void **state)
 static void test_ops_fixed_point(void **state)
 {
     (void)state;
-    for (int k = 0; k < 2; k++) {
-        const char *name = k ? "ops_b" : "ops_a";
+    static const char *const names[] = {"ops_a", "ops_b", "view_cnn"};
+    for (int k = 0; k < 3; k++) {
+        const char *name = names[k];
         zk_model m;
         assert_int_equal(zk_onnx_load(&m, fx_path(name, ".onnx"), NULL), ZK_OK);
         float *x;
@@ -151,8 +152,11 @@ static void test_ops_fixed_point(void **state)
                 mx = fmax(mx, fabs((double)q[i] - exp[i]));
                 my = fmax(my, fabs(exp[i]));
             }
-            printf("  ops_b (grouped dilated Conv, ceil MaxPool, GlobalAveragePool, Flatten, Identity, Add, Mul, "
-                   "Relu): max |err| %.4g (max |y| %.3g)\n", mx, my);
+            printf("  %s: max |err| %.4g (max |y| %.3g)\n",
+                   k == 1 ? "ops_b (grouped dilated Conv, ceil MaxPool, GlobalAveragePool, Flatten, Identity, Add, Mul, "
+                            "Relu)"
+                          : "view_cnn (Shape, Gather, Unsqueeze, Concat, Reshape, Squeeze)",
+                   mx, my);
             assert_true(mx <= 0.01 * (1 + my));
         }
         free(x);

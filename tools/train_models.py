@@ -20,6 +20,8 @@ Models (fixed seeds, deterministic):
                Pad, AveragePool, Transpose, Reshape, MatMul, Tanh, Concat, Sub,
                Gemm with alpha/beta, LeakyRelu, Softmax, ...); reference outputs
                from PyTorch's functional ops (NAME.test.json, NAME.expected.json)
+  view_cnn     PyTorch export of x.view(x.size(0), -1) without constant folding (Shape,
+               Gather, Unsqueeze, Squeeze, Concat, Reshape)
   bad/*.onnx   hostile or unsupported models that must be refused with a clear error
 
 For each trained model NAME the script writes (do not edit by hand):
@@ -299,7 +301,30 @@ def op_models(out):
             ys.append(y.numpy()[0])
     dump(os.path.join(out, "ops_b.test.json"), {"input_data": rows(xs.reshape(6, -1))})
     dump(os.path.join(out, "ops_b.expected.json"), {"output_data": [[float(v) for v in r] for r in ys]})
-    print("ops_a, ops_b: operator fixtures with PyTorch reference outputs")
+    # view_cnn: the x.view(x.size(0), -1) export pattern (Shape, Gather, Unsqueeze,
+    # Concat, Reshape on constants; Unsqueeze/Squeeze on activations), no constant folding.
+    class ViewNet(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.c = torch.nn.Conv2d(1, 2, 3)
+            self.l = torch.nn.Linear(2 * 6 * 6, 3)
+
+        def forward(self, x):
+            y = torch.relu(self.c(x))
+            y = y.view(y.size(0), -1)
+            return self.l(y).unsqueeze(1).squeeze(1)
+
+    torch.manual_seed(4)
+    net = ViewNet().eval()
+    xs = torch.tensor(f32(6, 1, 8, 8))
+    path = os.path.join(out, "view_cnn.onnx")
+    torch.onnx.export(net, xs[:1], path, opset_version=13, input_names=["input"], output_names=["output"],
+                      dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}}, do_constant_folding=False)
+    with torch.no_grad():
+        y = net(xs).numpy()
+    dump(os.path.join(out, "view_cnn.test.json"), {"input_data": rows(xs.numpy().reshape(6, -1))})
+    dump(os.path.join(out, "view_cnn.expected.json"), {"output_data": [[float(v) for v in r] for r in y]})
+    print("ops_a, ops_b, view_cnn: operator fixtures with PyTorch reference outputs")
 
 
 def hostile_models(out):

@@ -1660,6 +1660,196 @@ static int op_constant(ctx *c)
     return add_const(c, c->cur->output[0], rank, dims, v) == NONE ? ZK_ERR_NOMEM : ZK_OK;
 }
 
+/* ---- shape plumbing of exporters (x.view(x.size(0), -1) and friends) ---- */
+/* Shape: a constant int64 vector (shapes are static). */
+static int op_shape(ctx *c)
+{
+    uint32_t x;
+    int st = need_inputs(c, 1, 1);
+    if (st == ZK_OK)
+        st = get_input(c, 0, &x);
+    if (st != ZK_OK)
+        return st;
+    if (x == NONE)
+        return node_fail(c, ZK_ERR_INPUT, "missing input");
+    const ent *X = &c->e[x];
+    uint32_t p = X->is_const ? 0 : c->pfx, r = X->rank - p;
+    int64_t lo = attr_int(c->cur, "start", 0), hi = attr_int(c->cur, "end", r);
+    lo = lo < 0 ? lo + r : lo;
+    hi = hi < 0 ? hi + r : hi;
+    lo = lo < 0 ? 0 : lo > (int64_t)r ? r : lo;
+    hi = hi < 0 ? 0 : hi > (int64_t)r ? r : hi;
+    int64_t n = hi > lo ? hi - lo : 0;
+    double *v = malloc((size_t)(n ? n : 1) * sizeof *v);
+    if (!v)
+        return zk_set_error(ZK_ERR_NOMEM, "out of memory");
+    for (int64_t i = 0; i < n; i++)
+        v[i] = (double)X->dims[p + lo + i];
+    if (n == 0)
+        return node_fail(c, ZK_ERR_INPUT, "empty shape");
+    int64_t d[1] = {n};
+    return add_const(c, out_name(c), 1, d, v) == NONE ? ZK_ERR_NOMEM : ZK_OK;
+}
+
+/* Gather on constants (indices picking shape entries, embedding tables of constants). */
+static int op_gather(ctx *c)
+{
+    uint32_t x, ix;
+    int st = need_inputs(c, 2, 2);
+    if (st == ZK_OK)
+        st = get_input(c, 0, &x);
+    if (st == ZK_OK)
+        st = get_input(c, 1, &ix);
+    if (st == ZK_OK)
+        st = require_const(c, x, "data");
+    if (st == ZK_OK)
+        st = require_const(c, ix, "indices");
+    if (st != ZK_OK)
+        return st;
+    const ent *X = &c->e[x], *I = &c->e[ix];
+    if (X->rank < 1)
+        return node_fail(c, ZK_ERR_INPUT, "data must have rank >= 1");
+    int64_t axis = 0;
+    if ((st = norm_axis(c, attr_int(c->cur, "axis", 0), X->rank, &axis)) != ZK_OK)
+        return st;
+    uint32_t r = X->rank - 1 + I->rank;
+    if (r > ZK_MODEL_MAX_RANK)
+        return node_fail(c, ZK_ERR_INPUT, "result rank %u too large", r);
+    int64_t od[ZK_MODEL_MAX_RANK] = {0};
+    uint64_t outer = 1, inner = 1, ni = numel(I->rank, I->dims);
+    for (int64_t d = 0; d < axis; d++) {
+        od[d] = X->dims[d];
+        outer *= (uint64_t)X->dims[d];
+    }
+    for (uint32_t d = 0; d < I->rank; d++)
+        od[axis + d] = I->dims[d];
+    for (uint32_t d = (uint32_t)axis + 1; d < X->rank; d++) {
+        od[d - 1 + I->rank] = X->dims[d];
+        inner *= (uint64_t)X->dims[d];
+    }
+    uint64_t total = outer * ni * inner;
+    if (total > zk_limit(ZK_LIMIT_MODEL_PARAMS))
+        return node_fail(c, ZK_ERR_NOMEM, "result too large");
+    double *v = malloc((size_t)(total ? total : 1) * sizeof *v);
+    if (!v)
+        return zk_set_error(ZK_ERR_NOMEM, "out of memory");
+    int64_t A = X->dims[axis];
+    for (uint64_t o = 0; o < outer; o++)
+        for (uint64_t k = 0; k < ni; k++) {
+            int64_t j = (int64_t)I->val[k];
+            if (j < 0)
+                j += A;
+            if (j < 0 || j >= A) {
+                free(v);
+                return node_fail(c, ZK_ERR_INPUT, "index %lld out of range 0..%lld", (long long)I->val[k],
+                                 (long long)A - 1);
+            }
+            memcpy(v + (o * ni + k) * inner, X->val + (o * (uint64_t)A + (uint64_t)j) * inner,
+                   (size_t)inner * sizeof *v);
+        }
+    return add_const(c, out_name(c), r, od, v) == NONE ? ZK_ERR_NOMEM : ZK_OK;
+}
+
+/* Unsqueeze / Squeeze: a reshape (axes from the attribute, or the constant
+ * input from opset 13). */
+static int op_squeeze(ctx *c, int unsq)
+{
+    uint32_t x, ax = NONE;
+    int st = need_inputs(c, 1, 2);
+    if (st == ZK_OK)
+        st = get_input(c, 0, &x);
+    if (st == ZK_OK)
+        st = get_input(c, 1, &ax);
+    if (st != ZK_OK)
+        return st;
+    if (x == NONE)
+        return node_fail(c, ZK_ERR_INPUT, "missing input");
+    int64_t axes[ZK_MODEL_MAX_RANK];
+    int na;
+    if (ax != NONE) {
+        if ((st = require_const(c, ax, "axes")) != ZK_OK)
+            return st;
+        uint64_t k = numel(c->e[ax].rank, c->e[ax].dims);
+        if (k > ZK_MODEL_MAX_RANK)
+            return node_fail(c, ZK_ERR_INPUT, "too many axes");
+        for (uint64_t i = 0; i < k; i++)
+            axes[i] = (int64_t)c->e[ax].val[i];
+        na = (int)k;
+    } else {
+        na = attr_ints(c->cur, "axes", axes, ZK_MODEL_MAX_RANK);
+        if (na == -2)
+            return node_fail(c, ZK_ERR_INPUT, "too many axes");
+        if (na < 0 && unsq)
+            return node_fail(c, ZK_ERR_INPUT, "axes are required");
+    }
+    const ent *X = &c->e[x];
+    uint32_t p = X->is_const ? 0 : c->pfx, r = X->rank - p;
+    int64_t od[ZK_MODEL_MAX_RANK + 1] = {0};
+    uint32_t ro = 0;
+    od[0] = 1;
+    if (unsq) {
+        uint32_t rn = r + (uint32_t)na;
+        if (rn + p > ZK_MODEL_MAX_RANK)
+            return node_fail(c, ZK_ERR_INPUT, "result rank %u too large", rn);
+        int is_new[2 * ZK_MODEL_MAX_RANK] = {0};
+        for (int i = 0; i < na; i++) {
+            int64_t a = axes[i] < 0 ? axes[i] + rn : axes[i];
+            if (a < 0 || a >= (int64_t)rn || is_new[a])
+                return node_fail(c, ZK_ERR_INPUT, "bad axis %lld", (long long)axes[i]);
+            is_new[a] = 1;
+        }
+        uint32_t k = 0;
+        for (uint32_t d = 0; d < rn; d++)
+            od[p + d] = is_new[d] ? 1 : X->dims[p + k++];
+        ro = rn;
+    } else {
+        int drop[ZK_MODEL_MAX_RANK] = {0};
+        for (int i = 0; i < (na < 0 ? 0 : na); i++) {
+            int64_t a = axes[i] < 0 ? axes[i] + r : axes[i];
+            if (a < 0 || a >= (int64_t)r || X->dims[p + a] != 1)
+                return node_fail(c, ZK_ERR_INPUT, "axis %lld is not a dimension of size 1", (long long)axes[i]);
+            drop[a] = 1;
+        }
+        for (uint32_t d = 0; d < r; d++)
+            if (!(na < 0 ? X->dims[p + d] == 1 : drop[d]))
+                od[p + ro++] = X->dims[p + d];
+    }
+    return emit_reshape(c, ZK_OP_RESHAPE, x, ro + p, od);
+}
+
+/* Cast: folded on constants; float-to-float on activations is the identity. */
+static int op_cast(ctx *c)
+{
+    uint32_t x;
+    int st = need_inputs(c, 1, 1);
+    if (st == ZK_OK)
+        st = get_input(c, 0, &x);
+    if (st != ZK_OK)
+        return st;
+    if (x == NONE)
+        return node_fail(c, ZK_ERR_INPUT, "missing input");
+    int64_t to = attr_int(c->cur, "to", 0);
+    const ent *X = &c->e[x];
+    int is_float = to == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT || to == ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE;
+    if (!X->is_const) {
+        if (!is_float)
+            return node_fail(c, ZK_ERR_INPUT, "cast of an activation to %s is not supported", dtype_name((int32_t)to));
+        return emit1(c, ZK_OP_IDENTITY, x, X->rank, X->dims, NULL);
+    }
+    int es = elem_size((int32_t)to);
+    if (!es)
+        return node_fail(c, ZK_ERR_INPUT, "cast to %s is not supported", dtype_name((int32_t)to));
+    uint64_t n = numel(X->rank, X->dims);
+    double *v = malloc((size_t)(n ? n : 1) * sizeof *v);
+    if (!v)
+        return zk_set_error(ZK_ERR_NOMEM, "out of memory");
+    for (uint64_t i = 0; i < n; i++)
+        v[i] = is_float ? (to == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT ? (double)(float)X->val[i] : X->val[i])
+               : to == ONNX__TENSOR_PROTO__DATA_TYPE__BOOL ? (X->val[i] != 0)
+                                                            : trunc(X->val[i]);
+    return add_const(c, out_name(c), X->rank, X->dims, v) == NONE ? ZK_ERR_NOMEM : ZK_OK;
+}
+
 static int import_node(ctx *c, const Onnx__NodeProto *n)
 {
     const char *op = n->op_type ? n->op_type : "";
@@ -1732,6 +1922,16 @@ static int import_node(ctx *c, const Onnx__NodeProto *n)
         return op_softmax(c);
     if (strcmp(op, "Constant") == 0)
         return op_constant(c);
+    if (strcmp(op, "Shape") == 0)
+        return op_shape(c);
+    if (strcmp(op, "Gather") == 0)
+        return op_gather(c);
+    if (strcmp(op, "Unsqueeze") == 0)
+        return op_squeeze(c, 1);
+    if (strcmp(op, "Squeeze") == 0)
+        return op_squeeze(c, 0);
+    if (strcmp(op, "Cast") == 0)
+        return op_cast(c);
     return node_fail(c, ZK_ERR_INPUT, "operator %s is not supported", op[0] ? op : "(empty)");
 }
 
