@@ -15,10 +15,18 @@
  * Values: signals are integers embedded in Goldilocks (negative v as p - |v|,
  * field.h). Fixed-point reals x are integers X = round(x * 2^s) at a declared
  * scale s (the caller tracks scales). Gadgets that need a bound take `bits`:
- * the signal must lie in [-2^(bits-1), 2^(bits-1)) (signed) — the gadget
- * proves it (bit decomposition), and in prover mode a value outside the range
- * sets the sticky error ZK_ERR_RANGE (message names the gadget and the value).
- * 1 <= bits <= ZK_CS_MAX_BITS.
+ * the signal must lie in [-2^(bits-1), 2^(bits-1)) (signed); in prover mode a
+ * value outside the range sets the sticky error ZK_ERR_RANGE (message names
+ * the gadget and the value), so an honest prover never builds an
+ * unsatisfiable circuit. What the *constraints* prove about the input is
+ * stated per gadget below: range, range_signed, to_bits, is_negative,
+ * less_than, relu, max, min, sigmoid and argmax prove the declared bound (bit
+ * decomposition; of x - y for less_than, max, min and argmax); rescale,
+ * div_const and clip prove a wider implied range only (given below; their
+ * output is still the unique reference value for every input in that range),
+ * sqrt proves [0, 2^(2*ceil(bits/2))). A caller
+ * that needs the declared bound of such an input proved adds
+ * zk_cs_range_signed. 1 <= bits <= ZK_CS_MAX_BITS.
  *
  * Wires: uint32_t ids; wire 0 is the constant 1. All public wires must be
  * allocated before the first private wire (ZK_ERR_INPUT otherwise). The
@@ -28,15 +36,37 @@
  * wire 0, and zk_cs_status() / zk_last_error() report it. Check once at the end.
  *
  * Links (zk_cs_link): a committed vector v (2^m field elements, hiding WHIR
- * commitment) is copied into an aligned block of private wires (a
- * "segment"); the proof shows the block equals v: after the Spartan witness
- * commitment is fixed the verifier draws rho in (F_p^3)^m, the prover reveals
+ * commitment) is copied into a segment of private wires (zk_cs_segment with
+ * log_len = m: a link must name the first wire of such a segment and the
+ * commitment's n_vars must equal its log_len, so the commitment binds the
+ * whole segment); the proof shows the segment equals v: after the Spartan
+ * witness commitment is fixed the verifier draws rho in (F_p^3)^m, the prover reveals
  * u = v~(rho) (masked by the random blinding entries of v) and proves both
  * v~(rho) = u with a hiding WHIR opening of v's commitment and
  * w~(rho, offset bits) = u within the Spartan witness opening (the aligned
  * block makes it a point claim). Each proof therefore uses one
  * zero-knowledge opening of every linked commitment (callers reserve it:
  * zk_dataset_reserve_opening, zk_model_reserve_opening).
+ * Zero knowledge of linked vectors — a rule for callers: each such opening
+ * reveals u = v~(rho) in F_p^3, i.e. three F_p-linear functionals of v with
+ * public coefficients (the verifier recomputes rho). They hide the data only
+ * through v's *blinding entries* (entries that are uniformly random,
+ * independent of everything else, and unused by any constraint that
+ * influences a public value): K openings reveal nothing about the rest of v
+ * only while 3K + 16 <= B, the number of blinding entries (the 3K functionals
+ * restricted to the blinding entries then have full rank, except with
+ * negligible probability over the rhos; 16 is a safety margin,
+ * ZK_DATASET_BLIND_MARGIN). Once 3K > B the revealed values determine
+ * F_p-linear combinations of the data, and with 3K >= 2^m the whole vector
+ * is recovered by solving a linear system. So whoever commits a vector that
+ * will be linked must give it B >= 3 * (its opening budget) + 16 blinding
+ * entries and must stop proving
+ * (refuse to reserve) once K would exceed (B - 16) / 3 or the WHIR mask budget
+ * (zk_whir_hiding_opening_budget), whichever is smaller; every zero-knowledge
+ * opening of the commitment counts, not only zk_cs proofs. Datasets:
+ * ZK_DATASET_MIN_BLIND_ENTRIES, zk_dataset_openings_left (dataset.h). A
+ * linked vector without blinding entries leaks u (harmless only if v is
+ * public anyway).
  * Construction: Spartan (eprint 2019/550 sections 4-5), WHIR (2024/1586),
  * docs/circuit.md (gadget constraint counts, link soundness and zero
  * knowledge, measured costs).
@@ -137,18 +167,31 @@ uint32_t zk_cs_is_equal(zk_cs *cs, uint32_t x, uint32_t y);
 uint32_t zk_cs_select(zk_cs *cs, uint32_t b, uint32_t x, uint32_t y);
 /* Prove b in {0, 1}. */
 void zk_cs_boolean(zk_cs *cs, uint32_t b);
-/* zk_fx_rescale(x, shift); x signed in in_bits, result signed in in_bits - shift + 1. */
+/* zk_fx_rescale(x, shift), 1 <= shift <= in_bits; x signed in in_bits
+ * (prover-checked). Result signed in in_bits - shift + 1. The constraints
+ * (x + 2^(shift-1) - r = 2^shift q, r in [0, 2^shift), q signed in
+ * in_bits - shift + 1 bits) prove out = zk_fx_rescale(x, shift) and only the
+ * implied range x in [-2^in_bits - 2^(shift-1), 2^in_bits - 2^(shift-1)),
+ * not the declared one. in_bits + 3 constraints. */
 uint32_t zk_cs_rescale(zk_cs *cs, uint32_t x, unsigned shift, unsigned in_bits);
-/* zk_fx_div(x, d) for a public d >= 1; x signed in in_bits. */
+/* zk_fx_div(x, d) for a public 1 <= d < 2^61; x signed in in_bits
+ * (prover-checked). With e = floor(log2 d) and qb = in_bits - e (1 if
+ * in_bits <= e + 1) the constraints (x - r = d q, r in [0, d), q signed in qb
+ * bits) prove out = zk_fx_div(x, d) and only the implied range
+ * x in [-d 2^(qb-1), d 2^(qb-1)) (which contains the declared one). */
 uint32_t zk_cs_div_const(zk_cs *cs, uint32_t x, int64_t d, unsigned in_bits);
 /* max(x, 0); x signed in bits. */
 uint32_t zk_cs_relu(zk_cs *cs, uint32_t x, unsigned bits);
 /* max(x, y) / min(x, y); x - y signed in bits. */
 uint32_t zk_cs_max(zk_cs *cs, uint32_t x, uint32_t y, unsigned bits);
 uint32_t zk_cs_min(zk_cs *cs, uint32_t x, uint32_t y, unsigned bits);
-/* zk_fx_clip(x, lo, hi); x signed in bits, lo <= hi public. */
+/* zk_fx_clip(x, lo, hi); x signed in bits (prover-checked), lo <= hi public.
+ * With c = max(bits, signed width of lo, of hi) + 1 <= ZK_CS_MAX_BITS the
+ * constraints prove x - lo and hi - x signed in c bits (the implied range,
+ * which contains the declared one) and out = zk_fx_clip(x, lo, hi). */
 uint32_t zk_cs_clip(zk_cs *cs, uint32_t x, int64_t lo, int64_t hi, unsigned bits);
-/* zk_fx_sigmoid(x, scale); x signed in bits (bits > scale + 3). */
+/* zk_fx_sigmoid(x, scale) for 5 <= scale <= 58; x signed in bits (proved),
+ * bits >= scale + 4. Other scales or widths: sticky ZK_ERR_INPUT. */
 uint32_t zk_cs_sigmoid(zk_cs *cs, uint32_t x, unsigned scale, unsigned bits);
 /* zk_fx_sqrt(x); x in [0, 2^bits), bits even or odd, bits <= 60 (the
  * constraints prove x in [0, 2^(2*ceil(bits/2))); the prover checks 2^bits). */
@@ -164,7 +207,8 @@ uint32_t zk_cs_argmax(zk_cs *cs, const uint32_t *x, size_t n, unsigned bits, uin
  *   clip(x,lo,hi) = min(max(x, lo), hi)
  *   sqrt(x)       = floor(sqrt(x))                 (x >= 0)
  *   sigmoid(x, s): PLAN piecewise-linear approximation (Amin, Curtis,
- *     Hayes-Gill 1997), max error 0.019, at scale s >= 5 in and out:
+ *     Hayes-Gill 1997), max error 0.019, at scale 5 <= s <= 58 in and out
+ *     (another s is an illegal call: abort):
  *     a = |x|;  y = 2^s                           if a >= 5 * 2^s
  *               floor(a / 32) + 27 * 2^(s-5)      if a >= 19 * 2^(s-3)   (2.375)
  *               floor(a / 8) + 5 * 2^(s-3)        if a >= 2^s
@@ -185,9 +229,13 @@ int zk_cs_check(const zk_cs *cs) ZK_WARN_UNUSED;
 const zk_r1cs *zk_cs_r1cs(zk_cs *cs);
 
 /* One linked commitment: com is a hiding WHIR commitment of a vector of
- * 2^com->params.n_vars field elements, first_wire the segment from
- * zk_cs_segment(cs, values, com->params.n_vars). wit: the prover's opening
- * data (wit->evals must equal the segment values), NULL when verifying. */
+ * 2^com->params.n_vars field elements, first_wire the first wire returned by
+ * zk_cs_segment(cs, values, com->params.n_vars) (exactly: another wire, or a
+ * segment of another length, is ZK_ERR_INPUT when proving and verifying).
+ * wit: the prover's opening data of this very commitment (same parameters
+ * and Merkle root, else ZK_ERR_INPUT; wit->evals must equal the segment
+ * values), NULL when verifying. See "Links" above for the zero-knowledge
+ * rule on the number of proofs per commitment. */
 typedef struct {
     const zk_whir_commitment *com;
     const zk_whir_witness *wit;
@@ -202,13 +250,17 @@ typedef struct {
  * absorbed into the transcript first; the verifier must pass the same bytes.
  * Appends the proof body (no container header: callers put it in a section of
  * their proof file) to proof. Checks the witness first (ZK_ERR_INPUT on a
- * failing constraint). Returns ZK_OK, ZK_ERR_INPUT, ZK_ERR_NOMEM. Randomness
+ * failing constraint; also a link that does not name a segment of the
+ * commitment's size, opening data of another commitment, or segment values
+ * that differ from the committed vector). Returns ZK_OK, ZK_ERR_INPUT,
+ * ZK_ERR_NOMEM. Randomness
  * from the OS CSPRNG. */
 int zk_cs_prove(zk_cs *cs, const uint8_t *context, size_t context_len, const zk_cs_link *links,
                 size_t n_links, zk_wbuf *proof) ZK_WARN_UNUSED;
 /* Verify against a circuit built in verifier mode with the same public values
  * (public wires carry the claimed values). Returns ZK_OK, ZK_ERR_REJECT (with
- * the failing check) or ZK_ERR_INPUT (malformed). Fills *sec if not NULL. */
+ * the failing check) or ZK_ERR_INPUT (malformed proof body, or a link that
+ * does not name a segment of the commitment's size). Fills *sec if not NULL. */
 int zk_cs_verify(zk_cs *cs, const uint8_t *context, size_t context_len, const zk_cs_link *links,
                  size_t n_links, const uint8_t *proof, size_t proof_len,
                  zk_spartan_security *sec) ZK_WARN_UNUSED;
