@@ -48,10 +48,7 @@ static int slice(zk_dataset *out, const zk_dataset *ds, uint32_t first, uint32_t
     out->meta.n_rows = n;
     out->meta.n_cols = ds->meta.n_cols;
     out->meta.scale_bits = ds->meta.scale_bits;
-    while (((uint32_t)1 << out->meta.log_rows) < n + ZK_DATASET_MIN_BLIND_ROWS)
-        out->meta.log_rows++;
-    while (((uint32_t)1 << out->meta.log_cols) < out->meta.n_cols)
-        out->meta.log_cols++;
+    zk_dataset_layout(n, out->meta.n_cols, &out->meta.log_rows, &out->meta.log_cols);
     out->meta.col_names = calloc(out->meta.n_cols, sizeof(char *));
     out->values = malloc((size_t)n * out->meta.n_cols * sizeof(int64_t));
     if (!out->meta.col_names || !out->values)

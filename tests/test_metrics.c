@@ -19,10 +19,7 @@ static void make_meta(zk_dataset *ds, uint32_t rows, uint32_t cols, const char *
     ds->meta.n_rows = rows;
     ds->meta.n_cols = cols;
     ds->meta.scale_bits = 12;
-    while (((uint32_t)1 << ds->meta.log_rows) < rows + ZK_DATASET_MIN_BLIND_ROWS)
-        ds->meta.log_rows++;
-    while (((uint32_t)1 << ds->meta.log_cols) < cols)
-        ds->meta.log_cols++;
+    zk_dataset_layout(rows, cols, &ds->meta.log_rows, &ds->meta.log_cols);
     ds->meta.col_names = calloc(cols, sizeof(char *));
     for (uint32_t j = 0; j < cols; j++)
         ds->meta.col_names[j] = strdup(names[j]);

@@ -1163,10 +1163,7 @@ int zk_monitor_log_close_window(const char *log_path, zk_monitor_log *log, const
     ds.meta.n_rows = n;
     ds.meta.n_cols = nc;
     ds.meta.scale_bits = log->scale_bits;
-    while (((uint64_t)1 << ds.meta.log_rows) < (uint64_t)n + ZK_DATASET_MIN_BLIND_ROWS)
-        ds.meta.log_rows++;
-    while (((uint32_t)1 << ds.meta.log_cols) < nc)
-        ds.meta.log_cols++;
+    zk_dataset_layout(n, nc, &ds.meta.log_rows, &ds.meta.log_cols);
     int rc = ZK_OK;
     ds.meta.col_names = calloc(nc, sizeof *ds.meta.col_names);
     ds.values = malloc((size_t)n * nc * sizeof *ds.values);
