@@ -509,6 +509,132 @@ static void test_sigmoid_scale_limits(void **state)
         }
 }
 
+/* Review finding 2: rescale, div_const and clip do not prove the declared
+ * range of x; circuit.h states what they prove instead. Check that statement
+ * exhaustively on small widths: for every input x in a window much wider
+ * than the declared range and every assignment of the gadget's wires
+ * (every bit pattern; the non-bit wires are the unique values their
+ * constraints allow), the constraints hold for exactly one assignment when x
+ * lies in the documented implied range, whose output is the reference, and
+ * for none outside it. */
+typedef struct {
+    int g;
+    unsigned bits, shift;
+    int64_t d, lo, hi;
+    int64_t imp_lo, imp_hi; /* documented implied range of x: [imp_lo, imp_hi) */
+} wcase;
+
+static void set_bits_from(zk_cs *cs, uint32_t first, unsigned n, uint64_t pat)
+{
+    for (unsigned i = 0; i < n; i++)
+        zk_cs_set_value(cs, first + i, (pat >> i) & 1);
+}
+
+static int64_t signed_bits_value(const zk_cs *cs, uint32_t first, unsigned n)
+{
+    int64_t v = 0;
+    for (unsigned i = 0; i < n; i++)
+        if (zk_cs_value(cs, first + i))
+            v += i == n - 1 ? -((int64_t)1 << i) : (int64_t)1 << i;
+    return v;
+}
+
+static void enumerate_witnesses(const wcase *e)
+{
+    zk_cs *cs = zk_cs_new(1);
+    uint32_t x = zk_cs_private_i64(cs, 0), out = 0;
+    switch (e->g) {
+    case G_RESCALE: out = zk_cs_rescale(cs, x, e->shift, e->bits); break;
+    case G_DIV: out = zk_cs_div_const(cs, x, e->d, e->bits); break;
+    case G_CLIP: out = zk_cs_clip(cs, x, e->lo, e->hi, e->bits); break;
+    }
+    assert_int_equal(zk_cs_status(cs), ZK_OK);
+    uint32_t w0 = x + 1, end = zk_cs_n_wires(cs);
+    /* rescale / div_const: [bits of r (and of d-1-r)] q [bits of q];
+     * clip: [cb bits of x-lo] [cb bits of hi-x] t out */
+    unsigned nb = end - w0 - (e->g == G_CLIP ? 2 : 1), qbits = e->g == G_CLIP ? 0 : end - out - 1;
+    assert_true(nb <= 14);
+    if (e->g == G_CLIP)
+        assert_int_equal(out, end - 1);
+    int64_t win = 2 * (e->imp_hi - e->imp_lo) + 8;
+    for (int64_t X = -win; X < win; X++) {
+        unsigned count = 0;
+        for (uint64_t pat = 0; pat < ((uint64_t)1 << nb); pat++) {
+            zk_cs_set_value(cs, x, gl_from_i64(X));
+            int64_t ref;
+            if (e->g == G_CLIP) {
+                unsigned cb = nb / 2;
+                set_bits_from(cs, w0, nb, pat);
+                gl_t n1 = zk_cs_value(cs, w0 + cb - 1), n2 = zk_cs_value(cs, w0 + 2 * cb - 1);
+                gl_t t = n1 ? gl_from_i64(e->lo - X) : 0; /* t = n1 (lo - x) */
+                zk_cs_set_value(cs, out - 1, t);
+                /* out - x - t = n2 (hi - x) */
+                zk_cs_set_value(cs, out, gl_add(gl_add(gl_from_i64(X), t), n2 ? gl_from_i64(e->hi - X) : 0));
+                ref = zk_fx_clip(X, e->lo, e->hi);
+            } else {
+                set_bits_from(cs, w0, out - w0, pat);
+                set_bits_from(cs, out + 1, qbits, pat >> (out - w0));
+                zk_cs_set_value(cs, out, gl_from_i64(signed_bits_value(cs, out + 1, qbits)));
+                ref = e->g == G_RESCALE ? zk_fx_rescale(X, e->shift) : zk_fx_div(X, e->d);
+            }
+            if (zk_cs_check(cs) != ZK_OK)
+                continue;
+            count++;
+            if (X < e->imp_lo || X >= e->imp_hi)
+                fail_msg("%s (bits %u, shift %u, d %lld, clip [%lld, %lld]): x = %lld outside the documented "
+                         "implied range [%lld, %lld) satisfies the constraints",
+                         gname[e->g], e->bits, e->shift, (long long)e->d, (long long)e->lo, (long long)e->hi,
+                         (long long)X, (long long)e->imp_lo, (long long)e->imp_hi);
+            if (zk_cs_value_i64(cs, out) != ref)
+                fail_msg("%s (bits %u, shift %u, d %lld): x = %lld gives output %lld, reference %lld", gname[e->g],
+                         e->bits, e->shift, (long long)e->d, (long long)X, (long long)zk_cs_value_i64(cs, out),
+                         (long long)ref);
+        }
+        unsigned want = X >= e->imp_lo && X < e->imp_hi;
+        if (count != want)
+            fail_msg("%s (bits %u, shift %u, d %lld): x = %lld has %u satisfying assignments, want %u", gname[e->g],
+                     e->bits, e->shift, (long long)e->d, (long long)X, count, want);
+    }
+    zk_cs_free(cs);
+}
+
+static void test_gadget_implied_ranges(void **state)
+{
+    (void)state;
+    /* rescale(x, s), in_bits b: q signed in b - s + 1 bits, r in [0, 2^s):
+     * x in [-2^b - 2^(s-1), 2^b - 2^(s-1)) */
+    for (unsigned sh = 1; sh <= 4; sh++) {
+        wcase e = {G_RESCALE, 4, sh, 0, 0, 0, -16 - (1 << (sh - 1)), 16 - (1 << (sh - 1))};
+        enumerate_witnesses(&e);
+    }
+    /* div(x, d), in_bits b, e = floor(log2 d): q signed in qb = b - e bits
+     * (1 if b <= e + 1), r in [0, d): x in [-d 2^(qb-1), d 2^(qb-1)) */
+    static const struct {
+        unsigned b;
+        int64_t d;
+        unsigned qb;
+    } dv[] = {{4, 1, 4}, {4, 3, 3}, {4, 4, 2}, {4, 5, 2}, {3, 7, 1}, {2, 6, 1}};
+    for (size_t i = 0; i < sizeof dv / sizeof dv[0]; i++) {
+        int64_t h = dv[i].d << (dv[i].qb - 1);
+        wcase e = {G_DIV, dv[i].b, 0, dv[i].d, 0, 0, -h, h};
+        enumerate_witnesses(&e);
+    }
+    /* clip(x, lo, hi), bits b: cb = max(b, width(lo), width(hi)) + 1 and
+     * x - lo, hi - x signed in cb bits */
+    static const struct {
+        unsigned b;
+        int64_t lo, hi;
+        unsigned cb;
+    } cv[] = {{3, -2, 1, 4}, {3, 0, 0, 4}, {2, 5, 9, 6}, {3, -9, -3, 6}};
+    for (size_t i = 0; i < sizeof cv / sizeof cv[0]; i++) {
+        int64_t h = (int64_t)1 << (cv[i].cb - 1);
+        int64_t lo = cv[i].lo - h > cv[i].hi - h + 1 ? cv[i].lo - h : cv[i].hi - h + 1;
+        int64_t hi = cv[i].lo + h < cv[i].hi + h + 1 ? cv[i].lo + h : cv[i].hi + h + 1;
+        wcase e = {G_CLIP, cv[i].b, 0, 0, cv[i].lo, cv[i].hi, lo, hi};
+        enumerate_witnesses(&e);
+    }
+}
+
 static void test_fx_reference(void **state)
 {
     (void)state;
@@ -1074,6 +1200,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fx_reference),
         cmocka_unit_test(test_sigmoid_scale_limits),
+        cmocka_unit_test(test_gadget_implied_ranges),
         cmocka_unit_test(test_builder_basics),
         cmocka_unit_test(test_gadgets_random),
         cmocka_unit_test(test_gadgets_out_of_range),
