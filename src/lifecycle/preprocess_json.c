@@ -59,7 +59,7 @@ cJSON *zk_prep_claims_to_cjson(const zk_prep_pipeline *pl, const zk_prep_claims 
     cJSON *ed = cJSON_AddArrayToObject(o, "histogram_edges_std");
     for (int e = -4; e <= 4; e++)
         cJSON_AddItemToArray(ed, cJSON_CreateNumber(e * 0.5));
-    cJSON_AddStringToObject(o, "reference",
+    cJSON_AddStringToObject(o, "reference_definition",
                             "train split, per output feature: mean_fixed = floor((2S+n)/(2n)), std_fixed = "
                             "floor(sqrt(floor((2V+n)/(2n)))) (population), V = sum (x-mean_fixed)^2, scale 2^scale_bits; "
                             "histogram[b] = #{rows: b = #{k in -4..4 : 2(x-mean_fixed) >= k std_fixed}}");
