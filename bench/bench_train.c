@@ -206,17 +206,19 @@ static void run(const bc *b, zk_dataset_private *dp, const zk_train_spec *s, con
         }
     double cpu_prove = cpu_s() - c0;
     printf("%s: %u epochs, %u chunk proofs, %llu constraints (largest chunk %llu), prove %.2f s wall (%.3f s per "
-           "epoch), %.2f s CPU (load %.1f at start), proof %zu bytes (%.1f KiB per chunk)\n",
+           "epoch; circuits + witness %.2f s), %.2f s CPU (load %.1f at start), proof %zu bytes (%.1f KiB per chunk)\n",
            name, s->epochs, rep.n_chunks, (unsigned long long)rep.constraints,
-           (unsigned long long)rep.max_chunk_constraints, rep.seconds, rep.seconds / s->epochs, cpu_prove, l0,
+           (unsigned long long)rep.max_chunk_constraints, rep.seconds, rep.seconds / s->epochs, rep.circuit_seconds,
+           cpu_prove, l0,
            pf_buf.len, (double)pf_buf.len / 1024.0 / rep.n_chunks);
     fflush(stdout);
     if (verify) {
         zk_train_report vr;
         double c1 = cpu_s();
         int st = zk_train_verify(s, dg, &dp->com, &mp.com, pf_buf.data, pf_buf.len, &vr);
-        printf("%s: verify %s in %.3f s wall, %.3f s CPU (load %.1f), %.1f bits\n", name,
-               st == ZK_OK ? "valid" : "REJECTED", vr.seconds, cpu_s() - c1, load1(), vr.security_bits);
+        printf("%s: verify %s in %.3f s wall (building the circuits %.3f s), %.3f s CPU (load %.1f), %.1f bits\n",
+               name, st == ZK_OK ? "valid" : "REJECTED", vr.seconds, vr.circuit_seconds, cpu_s() - c1, load1(),
+               vr.security_bits);
     }
     zk_wbuf_free(&pf_buf);
     zk_model_private_free(&mp);

@@ -144,7 +144,8 @@ typedef struct {
     uint64_t constraints;     /* total over chunks */
     uint64_t max_chunk_constraints;
     uint64_t proof_bytes;
-    double seconds;           /* prove or verify wall time */
+    double seconds;           /* prove or verify wall time (total) */
+    double circuit_seconds;   /* of which building the chunk circuits (with the witness when proving) */
     double security_bits;     /* min over chunks */
 } zk_train_report;
 

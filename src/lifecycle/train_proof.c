@@ -328,9 +328,11 @@ int zk_train_prove(const zk_train_spec *s, const uint8_t spec_digest[ZK_HASH_BYT
             goto out;
         uint32_t sd, si, so;
         zk_cs *cs = NULL;
+        double tb = now_s();
         st = chunk_circuit(&cs, s, n, d, dc->meta.log_rows, dc->range_bits, dc->whir.params.n_vars, data->wit.evals,
                            c, P, c ? icom[c - 1].params.n_vars : 0, c ? iwit[c - 1].evals : NULL, oc->params.n_vars,
                            ow->evals, 1, &sd, &si, &so);
+        rp.circuit_seconds += now_s() - tb;
         if (st != ZK_OK)
             goto out;
         uint8_t ctx[ZK_HASH_BYTES];
@@ -500,8 +502,10 @@ int zk_train_verify(const zk_train_spec *s, const uint8_t spec_digest[ZK_HASH_BY
          * they range-check, so each is built) */
         zk_cs *cs = NULL;
         uint32_t sd, si, so;
+        double tb = now_s();
         st = chunk_circuit(&cs, s, n, d, dc->meta.log_rows, dc->range_bits, dc->whir.params.n_vars, NULL, c, init,
                            ic ? ic->params.n_vars : 0, NULL, oc->params.n_vars, NULL, 0, &sd, &si, &so);
+        rp.circuit_seconds += now_s() - tb;
         if (st != ZK_OK)
             goto out;
         zk_cs_link links[3];
