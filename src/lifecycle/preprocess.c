@@ -394,7 +394,7 @@ int zk_prep_apply(const zk_prep_pipeline *pl, const zk_dataset *raw, unsigned ra
                     st = range_fail(pl, step, c, "a value");
                     break;
                 }
-                int64_t inv = prep_fdiv(((int64_t)1 << K) + Rp / 2, Rp);
+                int64_t inv = prep_fdiv((int64_t)1 << K, Rp); /* floor: the maximum maps to at most 2^s */
                 for (uint32_t i = 0; i < n; i++)
                     x[(size_t)i * width] = prep_rescale((x[(size_t)i * width] - mn) * inv, K - s);
                 break;

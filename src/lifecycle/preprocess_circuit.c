@@ -102,14 +102,15 @@ static void stats_wires(zk_cs *cs, const uint32_t *x, size_t stride, uint32_t n,
     *sd = zk_cs_sqrt(cs, var, PREP_STAT_SQRT_BITS);
 }
 
-/* inv = floor((2^K + floor(d/2)) / d) for the wire d in [1, 2^B). */
-static uint32_t inverse_wire(zk_cs *cs, uint32_t d, unsigned B, unsigned K, zk_lc *a, zk_lc *b)
+/* inv = floor((2^K + floor(d/2)) / d) (rounded; round = 1) or floor(2^K / d)
+ * (round = 0) for the wire d in [1, 2^B). */
+static uint32_t inverse_wire(zk_cs *cs, uint32_t d, unsigned B, unsigned K, int round, zk_lc *a, zk_lc *b)
 {
     zk_cs_range(cs, d, B);
-    uint32_t h = zk_cs_div_const(cs, d, 2, B + 1);
     zk_lc_clear(a);
     zk_lc_add_const(a, gl_from_u64((uint64_t)1 << K));
-    zk_lc_add_i64(a, h, 1);
+    if (round)
+        zk_lc_add_i64(a, zk_cs_div_const(cs, d, 2, B + 1), 1);
     lc_set1(b, d, 1);
     zk_lc t;
     zk_lc_init(&t);
@@ -489,7 +490,7 @@ transforms:
                 zk_lc_add_i64(&a, zs, 1);
                 uint32_t sp = zk_cs_lc_wire(cs, &a);
                 unsigned K = prep_inv_k(B), in = prep_std_in_bits(B, n);
-                uint32_t inv = inverse_wire(cs, sp, B, K, &a, &b);
+                uint32_t inv = inverse_wire(cs, sp, B, K, 1, &a, &b);
                 lc_set1(&b, inv, 1);
                 for (uint32_t i = 0; i < n; i++) {
                     zk_lc_clear(&a);
@@ -530,7 +531,7 @@ transforms:
                 zk_lc_add_i64(&a, zr, 1);
                 uint32_t rp = zk_cs_lc_wire(cs, &a);
                 unsigned K = prep_inv_k(B), in = prep_minmax_in_bits(B);
-                uint32_t inv = inverse_wire(cs, rp, B, K, &a, &b);
+                uint32_t inv = inverse_wire(cs, rp, B, K, 0, &a, &b);
                 lc_set1(&b, inv, 1);
                 for (uint32_t i = 0; i < n; i++) {
                     zk_lc_clear(&a);
