@@ -166,8 +166,9 @@ static void collect_metrics(const cJSON *v, const char *path, numleaf *out, size
     } else if (cJSON_IsNumber(v)) {
         const char *last = strrchr(path, '.');
         last = last ? last + 1 : path;
-        if (isfinite(v->valuedouble) && v->valuedouble >= 0 && v->valuedouble <= 1 && metric_name(last) &&
-            !strstr(last, "count")) {
+        if (isfinite(v->valuedouble) && v->valuedouble >= 0 && v->valuedouble <= 1 && metric_name(path) &&
+            !strstr(path, "count") && !strstr(path, "threshold") && strcmp(last, "num") != 0 &&
+            strcmp(last, "den") != 0) {
             cat3(out[*n].path, sizeof out[*n].path, path, "", "");
             out[*n].v = v->valuedouble;
             (*n)++;
@@ -523,6 +524,8 @@ int zk_bundle_report_html(const zk_bundle_manifest *m, const zk_bundle_stage_res
         ws(w, "<p><b>Monitoring alerts (");
         E(s->name);
         ws(w, "):</b> ");
+        if (cJSON_IsObject(al))
+            al = cJSON_GetObjectItemCaseSensitive(al, "fired");
         if (cJSON_IsArray(al) && cJSON_GetArraySize(al) > 0) {
             ws(w, "<span class=alert>");
             render_value(w, al, 0);

@@ -272,8 +272,12 @@ static int run_child(const char *cwd, char **argv, int capture_err, const progre
         if (pc && !audit_quiet && now - last_beat >= 15.0) {
             last_beat = now;
             double el = now - t0, tot = now - pc->pipeline_t0;
-            if (pc->est_this > 0) {
-                double rem = (pc->est_this > el ? pc->est_this - el : 0) + pc->est_remaining_after;
+            if (pc->est_this > 0 && el > pc->est_this) {
+                fprintf(stderr, "[audit %s] %s: %.0f s (audit: %.0f s elapsed; this stage takes longer than "
+                                "estimated, ~%.0f s for the stages after it)\n",
+                        pc->label, pc->step, el, tot, pc->est_remaining_after);
+            } else if (pc->est_this > 0) {
+                double rem = pc->est_this - el + pc->est_remaining_after;
                 fprintf(stderr, "[audit %s] %s: %.0f s (audit: %.0f s elapsed, ~%.0f s remaining, estimate)\n",
                         pc->label, pc->step, el, tot, rem);
             } else {
@@ -435,12 +439,19 @@ static char *public_name(const char *file)
     return xstrdup(b);
 }
 
-/* Inputs that need no producing stage in the bundle: a monitoring window (committed
- * by the serving log, checked against the previous window with --prev) and the
- * monitoring configuration (a spec file). Everything else must be chained. */
-static int external_input_ok(zk_stage_kind k, const char *role)
+/* Inputs that need no producing stage in the bundle: spec and configuration files
+ * (anything but a .com commitment; they are digest-checked and passed to the stage
+ * verifier) and a monitoring window (committed by the serving log, chained to the
+ * previous window by `monitor verify --prev`). Every other commitment, and the
+ * monitoring reference statistics (the preprocessing stage's proved claims), must be
+ * chained to the stage that produced it. */
+static int external_input_ok(zk_stage_kind k, const char *role, const char *file)
 {
-    return k == ZK_STAGE_MONITOR && (strcmp(role, "window") == 0 || strcmp(role, "config") == 0);
+    if (k == ZK_STAGE_MONITOR && strcmp(role, "window") == 0)
+        return 1;
+    if (k == ZK_STAGE_MONITOR && strcmp(role, "reference") == 0)
+        return 0;
+    return !ends_with(file, ".com");
 }
 
 static int summary_refs(run_ctx *c, const char *stage, const cJSON *sum, const char *key, zk_bundle_ref **out,
@@ -523,7 +534,7 @@ static int stage_from_summary(run_ctx *c, zk_bundle_stage *s, const cJSON *sum)
                 }
             }
         }
-        if (!r->from_stage && !external_input_ok(s->kind, r->role))
+        if (!r->from_stage && !external_input_ok(s->kind, r->role, r->file))
             return zk_set_error(ZK_ERR_INPUT, "stage %s: input '%s' (%s) is not the output of any earlier stage",
                                 s->name, r->role, r->file);
     }
@@ -1369,7 +1380,7 @@ static void verify_proof_stage(const char *dir, const zk_bundle_stage *s, stage_
     if (check_verify_args(s, r) != 0)
         return;
     for (size_t i = 0; i < s->n_inputs; i++)
-        if ((!s->inputs[i].from_stage || !s->inputs[i].from_stage[0]) && !external_input_ok(s->kind, s->inputs[i].role)) {
+        if ((!s->inputs[i].from_stage || !s->inputs[i].from_stage[0]) && !external_input_ok(s->kind, s->inputs[i].role, s->inputs[i].file)) {
             char msg[300];
             snprintf(msg, sizeof msg, "input '%s' (%s) names no producing stage: a %s stage's '%s' must be chained",
                      s->inputs[i].role, s->inputs[i].file, zk_stage_kind_name(s->kind), s->inputs[i].role);
@@ -1581,7 +1592,7 @@ static int audit_verify(int argc, char **argv)
         if (bc.bundle_reason[0])
             printf("✗ %-12s %s\n", "bundle", bc.bundle_reason);
         if (!bad) {
-            printf("chain: ");
+            printf("stages: ");
             for (size_t s = 0; s < m.n_stages; s++)
                 printf("%s%s", s ? " → " : "", m.stages[s].name);
             printf(" (every input commitment is its producer's output)\n");
