@@ -9,8 +9,8 @@
  * vector is linked to the commitment, circuit.h "Links", using one opening of
  * the model's budget). The outputs are public. The inputs are public by
  * default; with private_input they are hidden too: the prover commits the
- * input vector (hiding WHIR commitment of x_0 || x_1 || ... then >= 16 random
- * blinding entries, padded to a power of two), puts that commitment in the
+ * input vector (hiding WHIR commitment of x_0 || x_1 || ... then >= 19 random
+ * blinding entries (opened once: 3 * 1 + 16, circuit.h), padded to a power of two), puts that commitment in the
  * proof and links it to the circuit's input wires, so the statement becomes
  * "y_i = M_W(x_i) for the x committed in input commitment C_x" (its id,
  * SHA-256 of the commitment bytes, is reported for later stages to bind).

@@ -43,7 +43,13 @@
 #define ZK_MODEL_MAX_NAME 128u
 #define ZK_MODEL_MAX_INPUTS 8u   /* per node */
 #define ZK_MODEL_MAX_ATTRS 16u   /* integer attributes per node */
-#define ZK_MODEL_MIN_BLIND 16u
+/* Blinding entries of the committed weight vector: K zero-knowledge openings
+ * reveal 3K linear functionals of the vector (circuit.h, "Zero knowledge of
+ * linked vectors"), hidden only while 3K + 16 <= the number of blinding
+ * entries, so the vector carries at least 3 * ZK_MODEL_OPENING_BUDGET + 16 of
+ * them and zk_model_reserve_opening stops at (blinding - 16) / 3. */
+#define ZK_MODEL_BLIND_MARGIN 16u
+#define ZK_MODEL_MIN_BLIND (3u * ZK_MODEL_OPENING_BUDGET + ZK_MODEL_BLIND_MARGIN)
 #ifndef ZK_MODEL_OPENING_BUDGET
 #define ZK_MODEL_OPENING_BUDGET 256u /* zero-knowledge openings per model commitment */
 #endif
@@ -178,9 +184,10 @@ typedef struct {
 int zk_model_commit(zk_model_private *out, const zk_model *m) ZK_WARN_UNUSED;
 /* Reserve one zero-knowledge opening of the weight commitment before a proof
  * that links it: ZK_OK (counter incremented; persist the .zkm before
- * publishing the proof), or ZK_ERR_RANGE when the budget
- * (zk_whir_hiding_opening_budget of the parameters, >= ZK_MODEL_OPENING_BUDGET)
- * is exhausted. */
+ * publishing the proof), or ZK_ERR_RANGE when the budget is exhausted: the
+ * smaller of zk_whir_hiding_opening_budget(params) and
+ * (blinding entries - ZK_MODEL_BLIND_MARGIN) / 3, both >= ZK_MODEL_OPENING_BUDGET.
+ * openings_left: what remains of that budget. */
 int zk_model_reserve_opening(zk_model_private *p) ZK_WARN_UNUSED;
 uint64_t zk_model_openings_left(const zk_model_private *p);
 void zk_model_commitment_free(zk_model_commitment *c);

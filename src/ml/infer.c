@@ -13,7 +13,7 @@
 #define TAG_STATEMENT 1u
 #define TAG_CIRCUIT 2u
 #define CTX_LABEL "zkmlops-infer-v1"
-#define INPUT_MIN_BLIND 16u
+#define INPUT_MIN_BLIND (3u * 1u + 16u) /* opened once: 3K + 16 blinding entries (circuit.h) */
 #define JSON_MAX ((size_t)1 << 30)
 
 static uint32_t input_log_len(uint64_t n)

@@ -73,6 +73,10 @@ fail:
 uint64_t zk_model_openings_left(const zk_model_private *p)
 {
     uint64_t budget = zk_whir_hiding_opening_budget(&p->com.whir.params);
+    uint64_t blind = ((uint64_t)1 << p->com.log_len) - p->com.n_params;
+    uint64_t zk_budget = blind >= ZK_MODEL_BLIND_MARGIN ? (blind - ZK_MODEL_BLIND_MARGIN) / 3 : 0;
+    if (zk_budget < budget)
+        budget = zk_budget;
     return p->openings_used >= budget ? 0 : budget - p->openings_used;
 }
 
