@@ -112,6 +112,21 @@ static void test_quantized_agreement(void **state)
         /* errors relative to the output magnitude stay small (the PLAN sigmoid alone is off by up to 0.019) */
         assert_true(rt.max_abs_err <= 0.02 * (1 + rt.max_abs_out));
         assert_int_equal(zk_model_validate(&m, 1), ZK_OK);
+        /* scale rules (docs/onnx.md): Gemm/Conv weights use their 16 bits (largest scale
+         * <= 16 with |q| < 2^15), biases sit at the accumulator scale of their node */
+        for (uint32_t j = 0; j < m.n_nodes; j++) {
+            const zk_node *nd = &m.nodes[j];
+            if (nd->op != ZK_OP_GEMM && nd->op != ZK_OP_CONV)
+                continue;
+            const zk_tensor *W = &m.tensors[nd->in[1]];
+            int64_t mq = 0;
+            for (uint64_t i = 0; i < zk_tensor_numel(W); i++)
+                mq = llabs(W->qdata[i]) > mq ? llabs(W->qdata[i]) : mq;
+            assert_true(mq < (1 << 15));
+            assert_true(W->scale == 16 || mq >= (1 << 14) - 1);
+            if (nd->n_in > 2)
+                assert_int_equal(m.tensors[nd->in[2]].scale, m.tensors[nd->in[0]].scale + W->scale);
+        }
         free(cal);
         free(x);
         zk_model_free(&m);
