@@ -161,7 +161,7 @@ static void run(const char *name, zk_model *m, uint32_t batch, int reps, double 
     for (int r = 0; r < reps; r++) {
         t0 = now();
         c0 = cpu();
-        if (zk_infer_verify(&p.com, in, out, batch, pf.data, pf.len, &vi) != ZK_OK)
+        if (zk_infer_verify(&p.com, priv ? NULL : in, out, batch, pf.data, pf.len, &vi) != ZK_OK)
             die("verify");
         tv[r] = now() - t0;
         cv[r] = cpu() - c0;

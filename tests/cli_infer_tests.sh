@@ -97,6 +97,9 @@ expect 0 '"role":"input"' -- "$zk" infer prove --model m.zkm --input in.json -o 
 expect 0 '"input_commitment"' -- cat pout.json
 expect 0 '"valid":true' -- "$zk" infer verify --commitment m.com --output pout.json pp.zkp --json
 expect 1 "" -- "$zk" infer verify --commitment other.com --output pout.json pp.zkp
+# A private-input proof says nothing about a given input: rejected when --input is passed.
+expect 1 "hidden \\(committed\\) input" -- "$zk" infer verify --commitment m.com --input bad_in.json --output pout.json pp.zkp
+expect 1 "hidden \\(committed\\) input" -- "$zk" infer verify --commitment m.com --input in.json --output pout.json pp.zkp
 
 # Bad input files.
 echo '{"input_data": [[1, 2, 3]]}' > short.json

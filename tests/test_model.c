@@ -414,7 +414,10 @@ static void test_infer_prove_verify(void **state)
         assert_memory_equal(out, ref, sizeof out);
         assert_int_equal(info.proof_bytes, pf.len);
         zk_infer_info vi;
+        const int64_t *vin = priv ? NULL : in;
         assert_int_equal(zk_infer_verify(&p.com, priv ? NULL : in, out, batch, pf.data, pf.len, &vi), ZK_OK);
+        if (priv) /* a proof about a hidden input says nothing about given inputs */
+            assert_int_equal(zk_infer_verify(&p.com, in, out, batch, pf.data, pf.len, NULL), ZK_ERR_REJECT);
         assert_int_equal(vi.private_input, priv);
         assert_true(vi.sec.security_bits >= 100.0);
         if (priv)
@@ -423,7 +426,7 @@ static void test_infer_prove_verify(void **state)
         int64_t bad[6];
         memcpy(bad, out, sizeof bad);
         bad[4] += 1;
-        assert_int_equal(zk_infer_verify(&p.com, in, bad, batch, pf.data, pf.len, NULL), ZK_ERR_REJECT);
+        assert_int_equal(zk_infer_verify(&p.com, vin, bad, batch, pf.data, pf.len, NULL), ZK_ERR_REJECT);
         /* Wrong input (public-input proofs). */
         if (!priv) {
             int64_t bin[12];
@@ -434,17 +437,17 @@ static void test_infer_prove_verify(void **state)
             assert_int_equal(zk_infer_verify(&p.com, NULL, out, batch, pf.data, pf.len, NULL), ZK_ERR_INPUT);
         }
         /* Another commitment of the same model. */
-        assert_int_equal(zk_infer_verify(&other.com, in, out, batch, pf.data, pf.len, NULL), ZK_ERR_REJECT);
+        assert_int_equal(zk_infer_verify(&other.com, vin, out, batch, pf.data, pf.len, NULL), ZK_ERR_REJECT);
         /* Wrong batch. */
-        assert_int_equal(zk_infer_verify(&p.com, in, out, 1, pf.data, pf.len, NULL), ZK_ERR_REJECT);
+        assert_int_equal(zk_infer_verify(&p.com, vin, out, 1, pf.data, pf.len, NULL), ZK_ERR_REJECT);
         /* Tampered bytes anywhere: never accepted. */
         for (size_t pos = 16; pos < pf.len; pos += pf.len / 29 + 1) {
             pf.data[pos] ^= 0x10;
-            assert_int_not_equal(zk_infer_verify(&p.com, in, out, batch, pf.data, pf.len, NULL), ZK_OK);
+            assert_int_not_equal(zk_infer_verify(&p.com, vin, out, batch, pf.data, pf.len, NULL), ZK_OK);
             pf.data[pos] ^= 0x10;
         }
-        assert_int_not_equal(zk_infer_verify(&p.com, in, out, batch, pf.data, pf.len - 1, NULL), ZK_OK);
-        assert_int_equal(zk_infer_verify(&p.com, in, out, batch, pf.data, pf.len, NULL), ZK_OK);
+        assert_int_not_equal(zk_infer_verify(&p.com, vin, out, batch, pf.data, pf.len - 1, NULL), ZK_OK);
+        assert_int_equal(zk_infer_verify(&p.com, vin, out, batch, pf.data, pf.len, NULL), ZK_OK);
         zk_wbuf_free(&pf);
     }
     /* A different (wrong) witness: prover with tampered weights in the model

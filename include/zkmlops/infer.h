@@ -62,12 +62,14 @@ int zk_infer_prove(zk_model_private *p, const int64_t *in, uint32_t batch, int p
                    zk_wbuf *proof, zk_infer_info *info) ZK_WARN_UNUSED;
 
 /* Verify a proof file against the public model commitment, the claimed
- * outputs out[batch * output_size] and, for a public-input proof, the inputs
- * in[batch * input_size] (pass in = NULL to accept only a private-input
- * proof; a private-input proof ignores in). Returns ZK_OK, ZK_ERR_REJECT (the
- * proof is invalid for these values, or was made for another model
- * commitment; zk_last_error() says why) or ZK_ERR_INPUT (malformed proof
- * file, shapes that do not match the model). info (may be NULL) receives the
+ * outputs out[batch * output_size] and the inputs in[batch * input_size]:
+ * in != NULL accepts only a public-input proof for exactly these inputs (a
+ * private-input proof is then rejected: it says nothing about these values);
+ * in = NULL accepts only a private-input proof (ZK_ERR_INPUT for a
+ * public-input one: the inputs are needed). Returns ZK_OK, ZK_ERR_REJECT (the
+ * proof is invalid for these values, is about a hidden input while inputs were
+ * given, or was made for another model commitment; zk_last_error() says why)
+ * or ZK_ERR_INPUT (malformed proof file, shapes that do not match the model). info (may be NULL) receives the
  * statement and security figures. */
 int zk_infer_verify(const zk_model_commitment *c, const int64_t *in, const int64_t *out, uint32_t batch,
                     const uint8_t *proof, size_t proof_len, zk_infer_info *info) ZK_WARN_UNUSED;

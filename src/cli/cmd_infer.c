@@ -47,8 +47,9 @@ static void usage_verify(FILE *f)
     fprintf(f,
             "Usage: zkmlops infer verify --commitment M.com [--input IN.json] --output OUT.json P.zkp\n"
             "                            [--json] [--quiet]\n\n"
-            "Check an inference proof against the public model commitment, the inputs (omit\n"
-            "--input for a proof made with --private-input) and the claimed outputs\n"
+            "Check an inference proof against the public model commitment, the inputs and the\n"
+            "claimed outputs. A proof made with --private-input is about a hidden input: verify\n"
+            "it without --input (with --input it is rejected: it says nothing about those values).\n"
             "(\"output_fixed\" of OUT.json). Exit 0 valid, 1 rejected, 2 bad input.\n\n"
             "Options:\n"
             "  -c, --commitment FILE  public model commitment (.com)\n"
@@ -145,7 +146,7 @@ static int infer_prove(int argc, char **argv)
         goto done;
     cli_progress("infer", "proved %u constraints in %.2f s, proof %zu bytes", info.constraints, t_prove, proof.len);
     /* Self-check (also yields the security figures of the summary). */
-    if ((st = zk_infer_verify(&p.com, in, out, batch, proof.data, proof.len, &vinfo)) != ZK_OK) {
+    if ((st = zk_infer_verify(&p.com, priv ? NULL : in, out, batch, proof.data, proof.len, &vinfo)) != ZK_OK) {
         zk_error_prefix((zk_status)st, "internal error: the new proof does not verify");
         st = ZK_ERR_INPUT;
         goto done;
@@ -300,7 +301,7 @@ static int infer_verify(int argc, char **argv)
     cli_progress("infer", "verifying %s: batch of %u, %s input", proof_path, batch_out,
                  info.private_input ? "private" : "public");
     t0 = cli_now();
-    st = zk_infer_verify(&com, info.private_input ? NULL : in, out, batch_out, proof, proof_len, &info);
+    st = zk_infer_verify(&com, in, out, batch_out, proof, proof_len, &info);
     t_verify = cli_now() - t0;
     if (st != ZK_OK)
         zk_error_prefix((zk_status)st, proof_path);

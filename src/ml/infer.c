@@ -306,6 +306,8 @@ int zk_infer_verify(const zk_model_commitment *c, const int64_t *in, const int64
                             batch);
     if (!info.private_input && !in)
         return zk_set_error(ZK_ERR_INPUT, "the proof has a public input: the input values are needed to verify it");
+    if (info.private_input && in)
+        return zk_set_error(ZK_ERR_REJECT, "the proof is about a hidden (committed) input, not the given input values");
     if ((st = check_batch(m, batch)) != ZK_OK)
         return st;
     zk_wbuf ctx;
