@@ -235,6 +235,76 @@ int zk_ftensor_load(zk_ftensor *t, const char *path)
     return st;
 }
 
+/* ---- name maps: open addressing on FNV-1a hashes (lookups cost O(name length),
+ * so a hostile graph cannot make name resolution quadratic) ---- */
+typedef struct {
+    const char **key;
+    uint64_t *hash;
+    uint32_t *val;
+    uint32_t cap, n; /* cap: power of two, n < cap / 2 */
+} nmap;
+
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (uint8_t)*s) * 1099511628211ULL;
+    return h;
+}
+
+static int nmap_init(nmap *m, uint64_t max_entries)
+{
+    uint64_t cap = 16;
+    while (cap < 2 * max_entries + 2)
+        cap *= 2;
+    memset(m, 0, sizeof *m);
+    m->key = calloc(cap, sizeof *m->key);
+    m->hash = calloc(cap, sizeof *m->hash);
+    m->val = calloc(cap, sizeof *m->val);
+    m->cap = (uint32_t)cap;
+    return m->key && m->hash && m->val ? ZK_OK : zk_set_error(ZK_ERR_NOMEM, "out of memory");
+}
+
+static void nmap_free(nmap *m)
+{
+    free(m->key);
+    free(m->hash);
+    free(m->val);
+    memset(m, 0, sizeof *m);
+}
+
+/* Slot of name (its own, or the empty one where it would go). */
+static uint32_t nmap_slot(const nmap *m, const char *name, uint64_t h)
+{
+    uint32_t i = (uint32_t)h & (m->cap - 1);
+    while (m->key[i] && !(m->hash[i] == h && strcmp(m->key[i], name) == 0))
+        i = (i + 1) & (m->cap - 1);
+    return i;
+}
+
+static uint32_t nmap_get(const nmap *m, const char *name)
+{
+    if (!m->cap)
+        return UINT32_MAX;
+    uint32_t i = nmap_slot(m, name, fnv1a(name));
+    return m->key[i] ? m->val[i] : UINT32_MAX;
+}
+
+/* Set name -> v (the caller sized the map for every insertion). */
+static void nmap_put(nmap *m, const char *name, uint32_t v)
+{
+    uint64_t h = fnv1a(name);
+    uint32_t i = nmap_slot(m, name, h);
+    if (!m->key[i]) {
+        if (2 * (m->n + 1) >= m->cap)
+            return; /* cannot happen: sized for the maximum */
+        m->key[i] = name;
+        m->hash[i] = h;
+        m->n++;
+    }
+    m->val[i] = v;
+}
+
 /* ---- import context ---- */
 typedef struct {
     const char *name;   /* ONNX value name (points into the decoded message) */
@@ -256,6 +326,8 @@ typedef struct {
     int64_t opset;
     uint32_t pfx; /* 1: single_example (a leading batch dimension of 1 on every activation) */
     uint64_t n_params;
+    nmap names;                 /* value name -> latest entity */
+    nmap uses;                  /* value name -> references by node inputs and graph outputs */
     const Onnx__NodeProto *cur; /* node being imported (for messages) */
     char cur_name[ZK_MODEL_MAX_NAME];
 } ctx;
@@ -282,10 +354,8 @@ static uint64_t numel(uint32_t rank, const int64_t *dims)
 
 static uint32_t find_ent(const ctx *c, const char *name)
 {
-    for (uint32_t i = c->n_e; i-- > 0;)
-        if (strcmp(c->e[i].name, name) == 0)
-            return i;
-    return NONE;
+    uint32_t v = nmap_get(&c->names, name);
+    return v == UINT32_MAX ? NONE : v;
 }
 
 static int grow(void **p, uint32_t *cap, uint32_t need, size_t elem, uint32_t max)
@@ -318,6 +388,9 @@ static uint32_t add_ent(ctx *c, const char *name)
     memset(e, 0, sizeof *e);
     e->name = name;
     e->tidx = NONE;
+    uint32_t u = nmap_get(&c->uses, name);
+    e->uses = u == UINT32_MAX ? 0 : u;
+    nmap_put(&c->names, name, c->n_e);
     return c->n_e++;
 }
 
@@ -1601,6 +1674,7 @@ static int op_batchnorm(ctx *c)
         /* The producer's output becomes the BN output. */
         uint32_t xe = in[0];
         c->e[xe].name = c->cur->output[0];
+        nmap_put(&c->names, c->cur->output[0], xe);
         snprintf(c->t[xt].name, sizeof c->t[xt].name, "%s", c->cur->output[0]);
         return ZK_OK;
     }
@@ -1970,6 +2044,8 @@ static int value_shape(const Onnx__ValueInfoProto *vi, uint32_t batch, uint32_t 
 
 static void ctx_free(ctx *c)
 {
+    nmap_free(&c->names);
+    nmap_free(&c->uses);
     for (uint32_t i = 0; i < c->n_e; i++)
         free(c->e[i].val);
     free(c->e);
@@ -1989,6 +2065,8 @@ static int import_graph(ctx *c, zk_model *out, const Onnx__ModelProto *mp, const
         return zk_set_error(ZK_ERR_INPUT, "no graph");
     c->opset = 0;
     c->pfx = opt && opt->single_example ? 1 : 0;
+    if (nmap_init(&c->names, 4 * ZK_MODEL_MAX_TENSORS + ZK_MODEL_MAX_NODES + 8) != ZK_OK)
+        return ZK_ERR_NOMEM;
     for (size_t i = 0; i < mp->n_opset_import; i++) {
         const Onnx__OperatorSetIdProto *o = mp->opset_import[i];
         if ((!o->domain || !o->domain[0] || strcmp(o->domain, "ai.onnx") == 0) && o->has_version)
@@ -2002,6 +2080,33 @@ static int import_graph(ctx *c, zk_model *out, const Onnx__ModelProto *mp, const
         return zk_set_error(ZK_ERR_NOMEM, "%zu nodes exceed the limit %u", g->n_node, ZK_MODEL_MAX_NODES * 2);
     if (g->n_initializer > ZK_MODEL_MAX_TENSORS)
         return zk_set_error(ZK_ERR_NOMEM, "%zu initializers exceed the limit %u", g->n_initializer, ZK_MODEL_MAX_TENSORS);
+    if (g->n_input > ZK_MODEL_MAX_TENSORS || g->n_output > ZK_MODEL_MAX_TENSORS || g->n_value_info > 4 * ZK_MODEL_MAX_TENSORS)
+        return zk_set_error(ZK_ERR_NOMEM, "graph declares %zu inputs / %zu outputs (limit %u)", g->n_input, g->n_output,
+                            ZK_MODEL_MAX_TENSORS);
+    /* Per-node counts bounded before any per-node work (name lookups are linear). */
+    for (size_t k = 0; k < g->n_node; k++) {
+        const Onnx__NodeProto *n = g->node[k];
+        if (n->n_input > 64 || n->n_output > 8 || n->n_attribute > 64)
+            return zk_set_error(ZK_ERR_INPUT, "node %zu ('%s', %s) has %zu inputs, %zu outputs, %zu attributes "
+                                "(limits 64, 8, 64)", k, n->name ? n->name : "", n->op_type ? n->op_type : "?",
+                                n->n_input, n->n_output, n->n_attribute);
+    }
+    /* references of every name (node inputs, graph outputs), before any entity exists */
+    uint64_t refs = g->n_output;
+    for (size_t k = 0; k < g->n_node; k++)
+        refs += g->node[k]->n_input;
+    if (nmap_init(&c->uses, refs) != ZK_OK)
+        return ZK_ERR_NOMEM;
+    for (size_t k = 0; k <= g->n_node; k++) {
+        size_t cnt = k < g->n_node ? g->node[k]->n_input : g->n_output;
+        for (size_t i = 0; i < cnt; i++) {
+            const char *nm = k < g->n_node ? g->node[k]->input[i] : g->output[i]->name;
+            if (!nm || !nm[0])
+                continue;
+            uint32_t u = nmap_get(&c->uses, nm);
+            nmap_put(&c->uses, nm, u == UINT32_MAX ? 1 : u + 1);
+        }
+    }
     char err[200];
     /* initializers */
     for (size_t i = 0; i < g->n_initializer; i++) {
@@ -2081,19 +2186,6 @@ static int import_graph(ctx *c, zk_model *out, const Onnx__ModelProto *mp, const
             snprintf(c->cur_name, sizeof c->cur_name, "%s", n->name);
         else
             snprintf(c->cur_name, sizeof c->cur_name, "%s_%zu", n->op_type ? n->op_type : "node", k);
-        /* uses of this node's inputs: counted now over the remaining graph */
-        for (size_t i = 0; i < n->n_input; i++) {
-            uint32_t e = n->input[i] && n->input[i][0] ? find_ent(c, n->input[i]) : NONE;
-            if (e != NONE && c->e[e].uses == 0) {
-                uint32_t u = 0;
-                for (size_t k2 = k; k2 < g->n_node; k2++)
-                    for (size_t j = 0; j < g->node[k2]->n_input; j++)
-                        u += g->node[k2]->input[j] && strcmp(g->node[k2]->input[j], n->input[i]) == 0;
-                for (size_t j = 0; j < g->n_output; j++)
-                    u += g->output[j]->name && strcmp(g->output[j]->name, n->input[i]) == 0;
-                c->e[e].uses = u;
-            }
-        }
         for (size_t i = 0; i < n->n_output; i++)
             if (n->output[i] && n->output[i][0] && find_ent(c, n->output[i]) != NONE)
                 return node_fail(c, ZK_ERR_INPUT, "output '%s' is already defined", n->output[i]);
