@@ -723,10 +723,27 @@ static void test_proof_bad_input(void **state)
     s.scale = 10;
     assert_int_equal(zk_train_prove(&s, k_spec_digest, &dp, &mp, &pf, NULL), ZK_ERR_INPUT);
     spec_small(&s, ZK_TRAIN_LOGREG, 0);
-    s.step_bits = 40;
-    s.epochs = 9000;
+    s.step_bits = 40; /* D q may need 40 + 6 + 24 + 1 bits */
     assert_int_equal(zk_train_prove(&s, k_spec_digest, &dp, &mp, &pf, NULL), ZK_ERR_RANGE);
     assert_int_equal(dp.openings_used, g_dp.openings_used); /* nothing reserved */
+    /* a spec whose chunk circuit would be huge is refused before building (prover and verifier) */
+    spec_small(&s, ZK_TRAIN_LOGREG, 0);
+    s.epochs = 10000;
+    s.epochs_per_chunk = 10000;
+    assert_int_equal(zk_train_prove(&s, k_spec_digest, &dp, &mp, &pf, NULL), ZK_ERR_INPUT);
+    assert_non_null(strstr(zk_last_error(), "epochs_per_chunk"));
+    {
+        zk_model_private mq;
+        zk_model m2;
+        int64_t w[5] = {0, 0, 0, 0, 0};
+        assert_int_equal(zk_train_to_model(&m2, &s, 4, w), ZK_OK);
+        assert_int_equal(zk_model_commit(&mq, &m2), ZK_OK);
+        uint8_t junk[64] = {0};
+        assert_int_equal(zk_train_verify(&s, k_spec_digest, &dp.com, &mq.com, junk, sizeof junk, NULL), ZK_ERR_INPUT);
+        assert_non_null(strstr(zk_last_error(), "epochs_per_chunk"));
+        zk_model_free(&m2);
+        zk_model_private_free(&mq);
+    }
     zk_wbuf_free(&pf);
 }
 

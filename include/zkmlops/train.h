@@ -43,6 +43,9 @@
 #define ZK_TRAIN_MAX_EPOCHS 10000u
 #define ZK_TRAIN_MAX_HIDDEN 1024u
 #define ZK_TRAIN_MAX_CHUNKS 64u
+/* Upper bound on the (estimated) constraints of one chunk proof; larger
+ * chunks are refused before any circuit is built (prover and verifier). */
+#define ZK_TRAIN_MAX_CHUNK_CONSTRAINTS ((uint64_t)1 << 24)
 #define ZK_TRAIN_MIN_SCALE 5u
 #define ZK_TRAIN_MAX_SCALE 16u
 /* Worst-case magnitude (bits) any intermediate integer may reach: keeps the
@@ -62,7 +65,8 @@ typedef struct {
     int init_zero;             /* 1: every initial parameter is 0; 0: from seed */
     uint64_t seed;             /* initial weights (zk_train_init) */
     int64_t init_range;        /* seed init: W entries uniform in [-init_range, init_range]; biases 0 */
-    uint32_t act_bits;         /* every pre-activation z satisfies |z| < 2^(act_bits-1) (scale-s units) */
+    uint32_t act_bits;         /* every pre-activation z satisfies |z| < 2^(act_bits-1) (scale-s units);
+                                  scale+6 <= act_bits <= 40 */
     uint32_t step_bits;        /* every parameter update |dw| < 2^(step_bits-1) */
     uint32_t data_bits;        /* every feature |x| < 2^(data_bits-1) (proved in chunk 0 unless the
                                   commitment's range proof is already that tight) */

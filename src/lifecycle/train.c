@@ -95,8 +95,8 @@ int zk_train_spec_check(const zk_train_spec *s)
         return zk_set_error(ZK_ERR_INPUT, "learning_rate_fixed must be in [1, 2^(scale+4)]");
     if (!s->init_zero && (s->init_range < 0 || s->init_range > ((int64_t)1 << (s->scale + 4))))
         return zk_set_error(ZK_ERR_INPUT, "init_range_fixed must be in [0, 2^(scale+4)]");
-    if (s->act_bits < s->scale + 4 || s->act_bits > 40)
-        return zk_set_error(ZK_ERR_INPUT, "act_bits must be in [scale+4, 40]");
+    if (s->act_bits < s->scale + 6 || s->act_bits > 40)
+        return zk_set_error(ZK_ERR_INPUT, "act_bits must be in [scale+6, 40]");
     if (s->step_bits < 2 || s->step_bits > 40)
         return zk_set_error(ZK_ERR_INPUT, "step_bits must be in [2, 40]");
     if (s->data_bits < 2 || s->data_bits > 40)

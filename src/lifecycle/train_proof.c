@@ -38,6 +38,20 @@ static int check_shape(const zk_train_spec *s, const zk_dataset_meta *m, uint32_
         return zk_set_error(ZK_ERR_INPUT, "act_bits must be at least scale + 6 for the training circuit");
     *n = m->n_rows;
     *d = m->n_cols - 1;
+    /* refuse chunk circuits too large to build (a hostile spec must not make
+     * the verifier allocate without bound): an upper estimate per epoch */
+    uint64_t per_row = s->kind == ZK_TRAIN_MLP
+                           ? (uint64_t)s->hidden * (2 * (uint64_t)*d + 2 * (s->act_bits + s->scale) + 8) + 80
+                           : 2 * (uint64_t)*d + s->act_bits + s->scale + 30;
+    uint64_t per_epoch = (uint64_t)*n * per_row +
+                         (uint64_t)zk_train_n_params(s, *d) * (3 * (uint64_t)s->step_bits + 3 * 64) *
+                             zk_train_steps_per_epoch(s, *n);
+    uint64_t per_chunk = per_epoch * (s->epochs_per_chunk ? s->epochs_per_chunk : s->epochs) +
+                         (uint64_t)*n * *d * (s->data_bits + 1);
+    if (per_chunk > ZK_TRAIN_MAX_CHUNK_CONSTRAINTS)
+        return zk_set_error(ZK_ERR_INPUT,
+                            "a chunk proof would have about %llu constraints (more than %llu): lower epochs_per_chunk",
+                            (unsigned long long)per_chunk, (unsigned long long)ZK_TRAIN_MAX_CHUNK_CONSTRAINTS);
     return zk_train_check_bounds(s, *n, *d);
 }
 
