@@ -5,6 +5,10 @@
  * scale 2^12; label `benign`).
  *
  *   bench_train [logreg|mlp|all] [--epochs E] [--chunk K] [--batch B] [--no-verify]
+ *   bench_train --accuracy TRAIN.zkd TEST.zkd SPEC.json
+ *       (no proof: test accuracy of the fixed-point model the spec trains on the
+ *       private training set, next to the float reference trained on the same
+ *       rows, e.g. on the output of `zkmlops preprocess prove`)
  *
  * logreg: 50 epochs full batch, lr 0.5, zero init, 17 epochs per chunk (3 chunk proofs).
  * mlp: 30-16-1 ReLU, 20 epochs full batch, lr 0.5, seed init, 1 epoch per chunk.
@@ -228,8 +232,82 @@ static void run(const bc *b, zk_dataset_private *dp, const zk_train_spec *s, con
     free(prf);
 }
 
+/* Fixed-point vs float test accuracy on committed (private) train/test sets. */
+static int accuracy_from_files(const char *train_path, const char *test_path, const char *spec_path)
+{
+    zk_dataset_private tr, te;
+    zk_train_spec s;
+    uint8_t *text = NULL;
+    size_t len = 0;
+    if (zk_dataset_private_load(train_path, &tr) != ZK_OK || zk_dataset_private_load(test_path, &te) != ZK_OK ||
+        zk_read_file(spec_path, 1 << 20, &text, &len) != ZK_OK ||
+        zk_train_spec_parse(&s, spec_path, (const char *)text, len) != ZK_OK) {
+        fprintf(stderr, "bench_train: %s\n", zk_last_error());
+        return 1;
+    }
+    free(text);
+    uint32_t d = tr.com.meta.n_cols - 1, n = tr.com.meta.n_rows, m = te.com.meta.n_rows;
+    double one = (double)((int64_t)1 << s.scale);
+    int64_t *xq = malloc((size_t)n * d * sizeof *xq), *yq = malloc(n * sizeof *yq);
+    int64_t *tq = malloc((size_t)m * d * sizeof *tq), *pq = malloc(m * sizeof *pq);
+    double *xf = malloc((size_t)n * d * sizeof *xf), *yf = malloc(n * sizeof *yf);
+    double *tf = malloc((size_t)m * d * sizeof *tf), *pf = malloc(m * sizeof *pf);
+    uint32_t np = zk_train_n_params(&s, d);
+    int64_t *w = malloc(np * sizeof *w);
+    double *wf = malloc(np * sizeof *wf);
+    for (uint32_t i = 0; i < n; i++) {
+        for (uint32_t j = 0; j < d; j++) {
+            xq[(size_t)i * d + j] = zk_dataset_private_value(&tr, i, j);
+            xf[(size_t)i * d + j] = (double)xq[(size_t)i * d + j] / one;
+        }
+        yq[i] = zk_dataset_private_value(&tr, i, d);
+        yf[i] = (double)yq[i] / one;
+    }
+    for (uint32_t i = 0; i < m; i++)
+        for (uint32_t j = 0; j < d; j++) {
+            tq[(size_t)i * d + j] = zk_dataset_private_value(&te, i, j);
+            tf[(size_t)i * d + j] = (double)tq[(size_t)i * d + j] / one;
+        }
+    zk_train_init(&s, d, w);
+    for (uint32_t q = 0; q < np; q++)
+        wf[q] = (double)w[q] / one;
+    if (zk_train_run_fx(&s, xq, yq, n, d, 0, s.epochs, w) != ZK_OK ||
+        zk_train_predict_fx(&s, w, tq, m, d, pq) != ZK_OK) {
+        fprintf(stderr, "bench_train: %s\n", zk_last_error());
+        return 1;
+    }
+    zk_train_run_float(&s, xf, yf, n, d, wf);
+    zk_train_predict_float(&s, wf, tf, m, d, pf);
+    uint32_t cq = 0, cf = 0, agree = 0;
+    for (uint32_t i = 0; i < m; i++) {
+        int yt = zk_dataset_private_value(&te, i, d) != 0;
+        int a = pq[i] >= ((int64_t)1 << (s.scale - 1)), b = pf[i] >= 0.5;
+        cq += a == yt;
+        cf += b == yt;
+        agree += a == b;
+    }
+    printf("%s on %s (%u rows) -> %s (%u rows): test accuracy fixed-point %u/%u = %.4f, float reference %u/%u = "
+           "%.4f, predictions agree on %u/%u\n",
+           spec_path, train_path, n, test_path, m, cq, m, (double)cq / m, cf, m, (double)cf / m, agree, m);
+    free(xq);
+    free(yq);
+    free(tq);
+    free(pq);
+    free(xf);
+    free(yf);
+    free(tf);
+    free(pf);
+    free(w);
+    free(wf);
+    zk_dataset_private_free(&tr);
+    zk_dataset_private_free(&te);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 5 && !strcmp(argv[1], "--accuracy"))
+        return accuracy_from_files(argv[2], argv[3], argv[4]);
     const char *which = "logreg";
     int epochs = 0, chunk = -1, batch = -1, verify = 1;
     for (int i = 1; i < argc; i++) {

@@ -197,6 +197,10 @@ if [ "${ZKM_TRAIN_REAL:-0}" = 1 ]; then
       --model bc_$m.zkm -o bc_$m.zkp --output bc_${m}_public.json --json
     expect 0 '"valid":true' -- "$zk" train verify --data bctrain.com --spec "$root/pipelines/train_$m.json" \
       --model bc_$m.com --output bc_${m}_public.json bc_$m.zkp --json
+    # fixed-point vs float test accuracy on the same split (bench_train --accuracy, if built)
+    if [ -x "$(dirname "$zk")/bench_train" ]; then
+      expect 0 "test accuracy" -- "$(dirname "$zk")/bench_train" --accuracy bctrain.zkd bctest.zkd "$root/pipelines/train_$m.json"
+    fi
   done
 fi
 
