@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# The main job, on the bundled breast-cancer dataset: commit to the data, prove
-# per-column statistics in zero knowledge, and verify the proof as an auditor would.
-# Outputs go to out/ (override with ZKM_OUT).
+# The main job, on the bundled breast-cancer dataset: the full audit (commit to the data, prove
+# the preprocessing, the training, the test-set metrics, sample inferences and monitoring windows
+# over a simulated served stream), then verify the bundle as an auditor would and write the HTML
+# report. Outputs go to out/ (override with ZKM_OUT): out/bundle (public), out/bundle.private
+# (the prover's private files), out/report.html.
 set -euo pipefail
 build=${1:-build}
 zk="$build/zkmlops"
 out=${ZKM_OUT:-out}
 mkdir -p "$out"
-echo "== 1. commit to the raw dataset (private bc.zkd, public bc.com)"
-"$zk" data commit data/breast_cancer_wisconsin.csv -o "$out/bc.zkd"
-echo "== 2. prove per-column count, sum, mean and variance against the commitment"
-"$zk" stats prove --data "$out/bc.zkd" -o "$out/stats.zkp" --output "$out/stats.json"
-echo "== 3. verify (the auditor needs only bc.com, stats.json and stats.zkp)"
-"$zk" stats verify --commitment "$out/bc.com" --output "$out/stats.json" "$out/stats.zkp"
+rm -rf "$out/bundle" "$out/bundle.private"
+echo "== 1. run the audit pipeline (pipelines/breast_cancer.json): every stage proved, bundle in $out/bundle"
+"$zk" audit run pipelines/breast_cancer.json -o "$out/bundle"
+echo "== 2. verify the bundle (the auditor needs only $out/bundle)"
+"$zk" audit verify "$out/bundle"
+echo "== 3. the report for auditors"
+"$zk" audit report "$out/bundle" -o "$out/report.html"
+echo "wrote $out/report.html"

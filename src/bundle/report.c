@@ -166,7 +166,8 @@ static void collect_metrics(const cJSON *v, const char *path, numleaf *out, size
     } else if (cJSON_IsNumber(v)) {
         const char *last = strrchr(path, '.');
         last = last ? last + 1 : path;
-        if (isfinite(v->valuedouble) && v->valuedouble >= 0 && v->valuedouble <= 1 && metric_name(path) &&
+        double lo = strstr(path, "difference") ? -1.0 : 0.0; /* signed fairness gaps */
+        if (isfinite(v->valuedouble) && v->valuedouble >= lo && v->valuedouble <= 1 && metric_name(path) &&
             !strstr(path, "count") && !strstr(path, "threshold") && strcmp(last, "num") != 0 &&
             strcmp(last, "den") != 0) {
             cat3(out[*n].path, sizeof out[*n].path, path, "", "");
@@ -281,9 +282,12 @@ static void bar_chart(zk_wbuf *w, const char *title, size_t n, const char *const
             len = 1;
         wf(w, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" class=cl>", lw - 8, y + 16);
         size_t ll = strlen(labels[i]);
-        if (ll > 44) { /* keep the informative end of long labels */
+        if (ll > 44) { /* keep the stage name and the informative end of long labels */
+            char head[16];
+            snprintf(head, sizeof head, "%.13s", labels[i]);
+            E(head);
             ws(w, "…");
-            E(labels[i] + ll - 42);
+            E(labels[i] + ll - 29);
         } else {
             E(labels[i]);
         }
@@ -507,11 +511,11 @@ int zk_bundle_report_html(const zk_bundle_manifest *m, const zk_bundle_stage_res
         char tbuf[48][32];
         for (size_t k = 0; k < nl; k++) {
             labels[k] = leaves[k].path;
-            vals[k] = leaves[k].v;
+            vals[k] = fabs(leaves[k].v); /* bar length; the text keeps the sign */
             snprintf(tbuf[k], sizeof tbuf[k], "%.4f", leaves[k].v);
             texts[k] = tbuf[k];
         }
-        bar_chart(w, "Metric values (proved; scale 0 to 1)", nl, labels, vals, texts, 1.0, "#3a7bd5");
+        bar_chart(w, "Metric values (proved; scale 0 to 1; fairness gaps as absolute values)", nl, labels, vals, texts, 1.0, "#3a7bd5");
     } else {
         ws(w, "<p class=muted>No metric values in [0, 1] among the evaluation and monitoring claims.</p>\n");
     }
