@@ -27,8 +27,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fuzz/fuzz_cs_glue.h"
 #include "testutil.h"
+#include "zkmlops/circuit.h"
 #include "zkmlops/dataset.h"
+#include "zkmlops/infer.h"
+#include "zkmlops/model.h"
 #include "zkmlops/mle.h"
 #include "zkmlops/proof.h"
 #include "zkmlops/r1cs.h"
@@ -57,6 +61,8 @@ static int light;
 #define N_STATS SCALE(4000u)
 #define N_RANGE SCALE(1500u)
 #define N_R1CS SCALE(4000u)
+#define N_CS SCALE(2000u)
+#define N_INFER SCALE(2000u)
 #define CHILD_WATCHDOG_S 120u
 
 #define MAX_PROOFS 4
@@ -859,6 +865,195 @@ static void test_r1cs_proofs(void **state)
     zk_r1cs_free(&c2);
 }
 
+/* ------------------------------------------------------------ circuit (zk_cs) proofs */
+
+/* The fixed circuit of tests/fuzz/fuzz_cs_glue.h (8 linked committed values,
+ * public output y = sum (i+1) v_i, a range check, a product), context
+ * "zkm-fuzz-cs". */
+typedef struct {
+    const zk_whir_commitment *com;
+    int64_t y;
+    size_t ctx_len; /* of zkm_cs_context */
+} cs_stmt;
+
+static int verify_cs(const void *sp, const uint8_t *proof, size_t len)
+{
+    const cs_stmt *s = sp;
+    zk_cs_link link;
+    zk_cs *cs = zkm_cs_build(0, NULL, s->y, s->com, NULL, &link);
+    if (!cs)
+        return ZK_ERR_NOMEM;
+    int st = zk_cs_status(cs);
+    if (st == ZK_OK)
+        st = zk_cs_verify(cs, zkm_cs_context, s->ctx_len, &link, 1, proof, len, NULL);
+    zk_cs_free(cs);
+    return st;
+}
+
+static void add_wrong(proof_type *k, size_t p, size_t s)
+{
+    assert_true(k->n_wrong < MAX_STMTS * MAX_PROOFS);
+    k->wrong_proof[k->n_wrong] = p;
+    k->wrong_stmt[k->n_wrong++] = s;
+}
+
+static void test_cs_proofs(void **state)
+{
+    (void)state;
+    if (light)
+        skip();
+    test_rng r;
+    test_rng_seed(&r, seed ^ 0xc5c5c5c5ULL);
+    gl_t v[2][ZKM_CS_N];
+    zk_whir_commitment com[3];
+    zk_whir_witness wit[3];
+    zk_whir_params par;
+    assert_int_equal(zk_whir_params_derive(&par, ZKM_CS_LOG, 1), ZK_OK);
+    for (int j = 0; j < 2; j++)
+        for (uint32_t i = 0; i < ZKM_CS_N; i++)
+            v[j][i] = gl_from_i64((int64_t)(test_rng_u64(&r) % 4001) - 2000);
+    /* com[0], com[2]: the same values (fresh blinding); com[1]: other values */
+    assert_int_equal(zk_whir_commit(&par, v[0], NULL, &com[0], &wit[0]), ZK_OK);
+    assert_int_equal(zk_whir_commit(&par, v[1], NULL, &com[1], &wit[1]), ZK_OK);
+    assert_int_equal(zk_whir_commit(&par, v[0], NULL, &com[2], &wit[2]), ZK_OK);
+    int64_t y0 = zkm_cs_output(v[0]), y1 = zkm_cs_output(v[1]);
+    const size_t cl = sizeof zkm_cs_context;
+    cs_stmt s[6] = {{&com[0], y0, cl},     {&com[0], y0 + 1, cl}, {&com[1], y0, cl},
+                    {&com[2], y0, cl},     {&com[0], y0, cl - 1}, {&com[1], y1, cl}};
+    static const char *const names[6] = {"its statement", "output + 1", "swapped commitment (other values)",
+                                         "another commitment of the same values", "another context",
+                                         "the other proof's statement"};
+    proof_type k;
+    memset(&k, 0, sizeof k);
+    k.name = "circuit";
+    k.verify = verify_cs;
+    k.has_sections = 0; /* zk_cs_prove body: no container */
+    k.n_mutants = N_CS;
+    for (int i = 0; i < 6; i++)
+        add_stmt(&k, &s[i], names[i]);
+    for (int p = 0; p < 3; p++) {
+        int j = p == 2; /* proofs 0, 1 of statement 0; proof 2 of statement 5 */
+        zk_cs_link link;
+        zk_cs *cs = zkm_cs_build(1, v[j], j ? y1 : y0, &com[j], &wit[j], &link);
+        assert_non_null(cs);
+        zk_wbuf w;
+        zk_wbuf_init(&w);
+        if (zk_cs_prove(cs, zkm_cs_context, cl, &link, 1, &w) != ZK_OK)
+            fail_msg("%s", zk_last_error());
+        zk_cs_free(cs);
+        add_proof(&k, &w, j ? 5 : 0);
+    }
+    for (size_t p = 0; p < 2; p++)
+        for (size_t st = 1; st <= 5; st++)
+            add_wrong(&k, p, st);
+    add_wrong(&k, 2, 0); /* proof 2 (other values) against statements 0, 2, 3 */
+    add_wrong(&k, 2, 2);
+    add_wrong(&k, 2, 3);
+    run_campaign(&k);
+    free_type(&k);
+    for (int j = 0; j < 3; j++)
+        zk_whir_witness_free(&wit[j]);
+}
+
+/* ------------------------------------------------------------ inference proofs */
+
+typedef struct {
+    const zk_model_commitment *c;
+    const int64_t *in; /* NULL: private-input statement */
+    const int64_t *out;
+    uint32_t batch;
+} infer_stmt;
+
+static int verify_infer(const void *sp, const uint8_t *proof, size_t len)
+{
+    const infer_stmt *s = sp;
+    return zk_infer_verify(s->c, s->in, s->out, s->batch, proof, len, NULL);
+}
+
+/* Dense 4 -> 3 (ReLU) -> 2 at scale 8, weights from r. */
+static void small_dense(zk_model *m, test_rng *r)
+{
+    static const uint32_t dims[3] = {4, 3, 2};
+    static const zk_op act[2] = {ZK_OP_RELU, ZK_OP_IDENTITY};
+    int64_t w0[12], b0[3], w1[6], b1[2];
+    for (int i = 0; i < 12; i++)
+        w0[i] = (int64_t)(test_rng_u64(r) % 513) - 256;
+    for (int i = 0; i < 6; i++)
+        w1[i] = (int64_t)(test_rng_u64(r) % 513) - 256;
+    for (int i = 0; i < 3; i++)
+        b0[i] = (int64_t)(test_rng_u64(r) % 129) - 64;
+    for (int i = 0; i < 2; i++)
+        b1[i] = (int64_t)(test_rng_u64(r) % 129) - 64;
+    const int64_t *ws[2] = {w0, w1}, *bs[2] = {b0, b1};
+    assert_int_equal(zk_model_dense(m, 2, dims, act, 8, ws, bs), ZK_OK);
+}
+
+static void test_infer_proofs(void **state)
+{
+    (void)state;
+    if (light)
+        skip();
+    test_rng r;
+    test_rng_seed(&r, seed ^ 0x1f1f1f1fULL);
+    zk_model m, m2;
+    small_dense(&m, &r);
+    small_dense(&m2, &r);
+    zk_model_private p, p_same, p_other;
+    assert_int_equal(zk_model_commit(&p, &m), ZK_OK);
+    assert_int_equal(zk_model_commit(&p_same, &m), ZK_OK); /* same weights, fresh blinding */
+    assert_int_equal(zk_model_commit(&p_other, &m2), ZK_OK);
+    int64_t in[8], in_bad[8], out[4], out_bad[4], in2[4], out2[2], out2_bad[2];
+    for (int i = 0; i < 8; i++)
+        in[i] = (int64_t)(test_rng_u64(&r) % 1025) - 512;
+    for (int i = 0; i < 4; i++)
+        in2[i] = (int64_t)(test_rng_u64(&r) % 1025) - 512;
+    proof_type k;
+    memset(&k, 0, sizeof k);
+    k.name = "inference";
+    k.verify = verify_infer;
+    k.has_sections = 1;
+    k.n_mutants = N_INFER;
+    zk_wbuf w;
+    for (int i = 0; i < 2; i++) { /* two public-input proofs of the same statement (fresh randomness) */
+        zk_wbuf_init(&w);
+        if (zk_infer_prove(&p, in, 2, 0, out, &w, NULL) != ZK_OK)
+            fail_msg("%s", zk_last_error());
+        add_proof(&k, &w, 0);
+    }
+    zk_wbuf_init(&w);
+    if (zk_infer_prove(&p, in2, 1, 1, out2, &w, NULL) != ZK_OK) /* private input, batch 1 */
+        fail_msg("%s", zk_last_error());
+    add_proof(&k, &w, 5);
+    memcpy(in_bad, in, sizeof in);
+    in_bad[5] ^= 1;
+    memcpy(out_bad, out, sizeof out);
+    out_bad[3] += 1;
+    memcpy(out2_bad, out2, sizeof out2);
+    out2_bad[0] -= 1;
+    infer_stmt s[8] = {{&p.com, in, out, 2},          {&p.com, in, out_bad, 2},      {&p.com, in_bad, out, 2},
+                       {&p_same.com, in, out, 2},     {&p_other.com, in, out, 2},    {&p.com, NULL, out2, 1},
+                       {&p.com, NULL, out2_bad, 1},   {&p_same.com, NULL, out2, 1}};
+    static const char *const names[8] = {
+        "its statement",        "output + 1",      "input bit flipped", "another commitment of the same model",
+        "another model",        "the private-input proof's statement", "private: output - 1",
+        "private: another commitment of the same model"};
+    for (int i = 0; i < 8; i++)
+        add_stmt(&k, &s[i], names[i]);
+    for (size_t pi = 0; pi < 2; pi++)
+        for (size_t st = 1; st <= 5; st++)
+            add_wrong(&k, pi, st);
+    add_wrong(&k, 2, 0);
+    add_wrong(&k, 2, 6);
+    add_wrong(&k, 2, 7);
+    run_campaign(&k);
+    free_type(&k);
+    zk_model_private_free(&p);
+    zk_model_private_free(&p_same);
+    zk_model_private_free(&p_other);
+    zk_model_free(&m);
+    zk_model_free(&m2);
+}
+
 /* ------------------------------------------------------------ determinism */
 
 /* A pinned replacement for the OS CSPRNG behind zk_random_bytes (status.h):
@@ -1035,6 +1230,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_whir_openings), cmocka_unit_test(test_stats_proofs),
         cmocka_unit_test(test_range_proofs),  cmocka_unit_test(test_r1cs_proofs),
+        cmocka_unit_test(test_cs_proofs),     cmocka_unit_test(test_infer_proofs),
         cmocka_unit_test(test_determinism),
     };
     return cmocka_run_group_tests(tests, NULL, teardown_all);

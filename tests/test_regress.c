@@ -31,6 +31,20 @@
 #include "fuzz/fuzz_whir_verify.c"
 #include "fuzz/fuzz_wtns.c"
 #include "fuzz/fuzz_zkd.c"
+#include "fuzz/fuzz_onnx.c"
+#include "fuzz/fuzz_model_com.c"
+#include "fuzz/fuzz_model_zkm.c"
+#include "fuzz/fuzz_input_json.c"
+#include "fuzz/fuzz_cs_verify.c"
+#include "fuzz/fuzz_infer_verify.c"
+#include "fuzz/fuzz_prep_pipeline.c"
+#include "fuzz/fuzz_train_spec.c"
+#include "fuzz/fuzz_metrics_spec.c"
+#include "fuzz/fuzz_monitor_config.c"
+#include "fuzz/fuzz_monitor_log.c"
+#include "fuzz/fuzz_monitor_window.c"
+#include "fuzz/fuzz_audit_pipeline.c"
+#include "fuzz/fuzz_manifest.c"
 #include "testutil.h"
 
 typedef struct {
@@ -52,6 +66,20 @@ static const regress_target targets[] = {
     {"fuzz_sym", zkm_fuzz_sym},
     {"fuzz_public_json", zkm_fuzz_public_json},
     {"fuzz_r1cs_verify", zkm_fuzz_r1cs_verify},
+    {"fuzz_onnx", zkm_fuzz_onnx},
+    {"fuzz_model_com", zkm_fuzz_model_com},
+    {"fuzz_model_zkm", zkm_fuzz_model_zkm},
+    {"fuzz_input_json", zkm_fuzz_input_json},
+    {"fuzz_cs_verify", zkm_fuzz_cs_verify},
+    {"fuzz_infer_verify", zkm_fuzz_infer_verify},
+    {"fuzz_prep_pipeline", zkm_fuzz_prep_pipeline},
+    {"fuzz_train_spec", zkm_fuzz_train_spec},
+    {"fuzz_metrics_spec", zkm_fuzz_metrics_spec},
+    {"fuzz_monitor_config", zkm_fuzz_monitor_config},
+    {"fuzz_monitor_log", zkm_fuzz_monitor_log},
+    {"fuzz_monitor_window", zkm_fuzz_monitor_window},
+    {"fuzz_audit_pipeline", zkm_fuzz_audit_pipeline},
+    {"fuzz_manifest", zkm_fuzz_manifest},
 };
 
 static const char *repo_root(void)

@@ -367,7 +367,11 @@ static int flatten(const char *path, const char *key, const cJSON *a, int ints, 
     const cJSON *row, *x;
     cJSON_ArrayForEach(row, a)
     {
-        if (cJSON_IsNumber(row)) {
+        if (cJSON_IsNumber(row)) { /* a flat array: the same checks as the nested entries (fuzz_input_json) */
+            if (!isfinite(row->valuedouble) || (ints && (row->valuedouble != floor(row->valuedouble) ||
+                                                         fabs(row->valuedouble) >= 9007199254740992.0)))
+                return zk_set_error(ZK_ERR_INPUT, "%s: \"%s\" entry %llu is not a%s number", path, key,
+                                    (unsigned long long)cnt, ints ? "n integer" : " finite");
             cnt++;
             continue;
         }
@@ -443,10 +447,11 @@ int zk_infer_input_load(const char *path, uint64_t input_size, uint32_t scale, u
     for (uint64_t k = 0; k < n; k++) {
         double x = fixed ? v[k] : ldexp(v[k], (int)scale);
         if (!(fabs(x) < lim)) {
-            free(v);
             free(q);
-            return zk_set_error(ZK_ERR_RANGE, "%s: input value %llu (%g) is outside the model's input range", path,
-                                (unsigned long long)k, v[k]);
+            int e = zk_set_error(ZK_ERR_RANGE, "%s: input value %llu (%g) is outside the model's input range", path,
+                                 (unsigned long long)k, v[k]); /* v[k] read before free(v) (fuzz_input_json) */
+            free(v);
+            return e;
         }
         q[k] = (int64_t)llround(x); /* half away from zero */
     }

@@ -58,6 +58,20 @@ int zkm_fuzz_wtns(const uint8_t *data, size_t len);
 int zkm_fuzz_sym(const uint8_t *data, size_t len);
 int zkm_fuzz_public_json(const uint8_t *data, size_t len);
 int zkm_fuzz_r1cs_verify(const uint8_t *data, size_t len);
+int zkm_fuzz_onnx(const uint8_t *data, size_t len);
+int zkm_fuzz_model_com(const uint8_t *data, size_t len);
+int zkm_fuzz_model_zkm(const uint8_t *data, size_t len);
+int zkm_fuzz_input_json(const uint8_t *data, size_t len);
+int zkm_fuzz_cs_verify(const uint8_t *data, size_t len);
+int zkm_fuzz_infer_verify(const uint8_t *data, size_t len);
+int zkm_fuzz_prep_pipeline(const uint8_t *data, size_t len);
+int zkm_fuzz_train_spec(const uint8_t *data, size_t len);
+int zkm_fuzz_metrics_spec(const uint8_t *data, size_t len);
+int zkm_fuzz_monitor_config(const uint8_t *data, size_t len);
+int zkm_fuzz_monitor_log(const uint8_t *data, size_t len);
+int zkm_fuzz_monitor_window(const uint8_t *data, size_t len);
+int zkm_fuzz_audit_pipeline(const uint8_t *data, size_t len);
+int zkm_fuzz_manifest(const uint8_t *data, size_t len);
 
 /* An invariant failed: report and abort (libFuzzer records the input). */
 #define zkm_fuzz_fail(...)                                                                         \

@@ -12,6 +12,13 @@
  *       the same file with its embedded range proof cut to its first KEEP
  *       bytes (still parseable; for the parser targets, where the range proof
  *       is opaque, so that the committed corpus stays small).
+ *   gen_seeds cs DIR
+ *       fuzz_cs_verify: commitment | output | proof of the fixed circuit of
+ *       fuzz_cs_glue.h.
+ *   gen_seeds model COM_DIR ZKM_DIR INFER_DIR
+ *       a dense 4-3-2 model (scale 8): its .com, its .zkm, and
+ *       .com | values | inference proof bundles (public input, batch 2;
+ *       private input, batch 1) for fuzz_infer_verify.
  * Evaluations come from a fixed xorshift sequence; hiding openings draw fresh
  * randomness (OS CSPRNG), as in real use.
  */
@@ -20,9 +27,13 @@
 #include <string.h>
 
 #include "zkmlops/dataset.h"
+#include "zkmlops/infer.h"
+#include "zkmlops/model.h"
 #include "zkmlops/mle.h"
 #include "zkmlops/transcript.h"
 #include "zkmlops/whir.h"
+
+#include "fuzz_cs_glue.h"
 
 static uint64_t gen_state = 0x243f6a8885a308d3ULL;
 
@@ -162,8 +173,123 @@ static void shrink(const char *in, const char *out, size_t keep, int private_fil
     free(d);
 }
 
+static void put_sep(zk_wbuf *w) { zk_wbuf_put(w, "\nZK-SEP\n", 8); }
+
+static void put_i64(zk_wbuf *w, int64_t v) { zk_wbuf_u64(w, (uint64_t)v); }
+
+/* fuzz_cs_verify: the fixed circuit of fuzz_cs_glue.h on 8 small values:
+ * commitment | output (int64 LE) | proof body. */
+static void cs_seed(const char *dir)
+{
+    gl_t v[ZKM_CS_N];
+    for (uint32_t i = 0; i < ZKM_CS_N; i++)
+        v[i] = gl_from_i64((int64_t)(gen_gl() % 2001) - 1000);
+    zk_whir_params p;
+    zk_whir_commitment com;
+    zk_whir_witness wit;
+    if (zk_whir_params_derive(&p, ZKM_CS_LOG, 1) != ZK_OK || zk_whir_commit(&p, v, NULL, &com, &wit) != ZK_OK)
+        die("cs commit");
+    int64_t y = zkm_cs_output(v);
+    zk_cs_link link;
+    zk_cs *cs = zkm_cs_build(1, v, y, &com, &wit, &link);
+    zk_wbuf pf, w;
+    zk_wbuf_init(&pf);
+    zk_wbuf_init(&w);
+    if (!cs || zk_cs_prove(cs, zkm_cs_context, sizeof zkm_cs_context, &link, 1, &pf) != ZK_OK)
+        die("cs prove");
+    zk_whir_commitment_write(&w, &com);
+    put_sep(&w);
+    put_i64(&w, y);
+    put_sep(&w);
+    zk_wbuf_put(&w, pf.data, pf.len);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/linked8.bundle", dir);
+    write_file(path, &w);
+    zk_wbuf_free(&w);
+    zk_wbuf_free(&pf);
+    zk_cs_free(cs);
+    zk_whir_witness_free(&wit);
+}
+
+/* A dense 4 -> 3 (ReLU) -> 2 model at scale 8 with fixed small weights. */
+static void small_model(zk_model *m)
+{
+    static const uint32_t dims[3] = {4, 3, 2};
+    static const zk_op act[2] = {ZK_OP_RELU, ZK_OP_IDENTITY};
+    int64_t w0[12], b0[3], w1[6], b1[2];
+    for (int i = 0; i < 12; i++)
+        w0[i] = (int64_t)(gen_gl() % 513) - 256;
+    for (int i = 0; i < 6; i++)
+        w1[i] = (int64_t)(gen_gl() % 513) - 256;
+    for (int i = 0; i < 3; i++)
+        b0[i] = (int64_t)(gen_gl() % 129) - 64;
+    for (int i = 0; i < 2; i++)
+        b1[i] = (int64_t)(gen_gl() % 129) - 64;
+    const int64_t *ws[2] = {w0, w1}, *bs[2] = {b0, b1};
+    if (zk_model_dense(m, 2, dims, act, 8, ws, bs) != ZK_OK)
+        die("zk_model_dense");
+}
+
+/* fuzz_model_com / fuzz_model_zkm: the small model's .com and .zkm;
+ * fuzz_infer_verify: .com | values | proof for a public-input batch of 2 and a
+ * private-input batch of 1. */
+static void model_seeds(const char *com_dir, const char *zkm_dir, const char *infer_dir)
+{
+    zk_model m;
+    small_model(&m);
+    zk_model_private p;
+    if (zk_model_commit(&p, &m) != ZK_OK)
+        die("zk_model_commit");
+    zk_wbuf com, w;
+    char path[4096];
+    zk_wbuf_init(&com);
+    zk_model_commitment_write(&com, &p.com);
+    snprintf(path, sizeof path, "%s/dense4-3-2.com", com_dir);
+    write_file(path, &com);
+    for (int priv = 0; priv <= 1; priv++) {
+        uint32_t batch = priv ? 1 : 2;
+        int64_t in[8], out[4];
+        for (uint32_t i = 0; i < 4 * batch; i++)
+            in[i] = (int64_t)(gen_gl() % 1025) - 512;
+        zk_wbuf pf;
+        zk_wbuf_init(&pf);
+        if (zk_infer_prove(&p, in, batch, priv, out, &pf, NULL) != ZK_OK)
+            die("zk_infer_prove");
+        zk_wbuf_init(&w);
+        zk_wbuf_put(&w, com.data, com.len);
+        put_sep(&w);
+        if (!priv)
+            for (uint32_t i = 0; i < 4 * batch; i++)
+                put_i64(&w, in[i]);
+        for (uint32_t i = 0; i < 2 * batch; i++)
+            put_i64(&w, out[i]);
+        put_sep(&w);
+        zk_wbuf_put(&w, pf.data, pf.len);
+        snprintf(path, sizeof path, "%s/dense4-3-2-%s.bundle", infer_dir, priv ? "private1" : "public2");
+        write_file(path, &w);
+        zk_wbuf_free(&w);
+        zk_wbuf_free(&pf);
+    }
+    zk_wbuf_init(&w); /* after the two openings: counter 2 */
+    zk_model_private_write(&w, &p);
+    snprintf(path, sizeof path, "%s/dense4-3-2.zkm", zkm_dir);
+    write_file(path, &w);
+    zk_wbuf_free(&w);
+    zk_wbuf_free(&com);
+    zk_model_private_free(&p);
+    zk_model_free(&m);
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 3 && strcmp(argv[1], "cs") == 0) {
+        cs_seed(argv[2]);
+        return 0;
+    }
+    if (argc == 5 && strcmp(argv[1], "model") == 0) {
+        model_seeds(argv[2], argv[3], argv[4]);
+        return 0;
+    }
     if (argc == 4 && strcmp(argv[1], "whir") == 0) {
         whir_seed(argv[2], argv[3], "plain4", 4, 0, 0);
         whir_seed(argv[2], argv[3], "plain6-linear", 6, 0, 1);
@@ -174,6 +300,6 @@ int main(int argc, char **argv)
         shrink(argv[2], argv[3], strtoull(argv[4], NULL, 10), argv[1][7] == 'z');
         return 0;
     }
-    fprintf(stderr, "usage: gen_seeds whir COM_DIR VERIFY_DIR | shrink-com|shrink-zkd IN OUT KEEP\n");
+    fprintf(stderr, "usage: gen_seeds whir COM_DIR VERIFY_DIR | shrink-com|shrink-zkd IN OUT KEEP | cs DIR | model COM_DIR ZKM_DIR INFER_DIR\n");
     return 2;
 }
