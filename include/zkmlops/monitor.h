@@ -96,8 +96,10 @@ int zk_monitor_config_load(zk_monitor_config *c, const char *reference_path, con
 int zk_monitor_config_parse(zk_monitor_config *c, const char *ref_path, const char *ref_text, size_t ref_len,
                             const char *alerts_path, const char *alerts_text, size_t alerts_len) ZK_WARN_UNUSED;
 /* Reference statistics of a plain table (rows x n_features, row-major) with
- * preprocess.h's formulas: mean = round(S/n), std = floor(sqrt(round(V/n))),
- * hist as above. ZK_ERR_INPUT if a std is 0. */
+ * preprocess.h's formulas: mean = floor((2S + n) / (2n)), std =
+ * floor(sqrt(floor((2V + n) / (2n)))) with V = sum (x - mean)^2, hist as
+ * above (tests and benchmarks; real deployments use the proved preprocessing
+ * claims). Names are "x0", "x1", ... ZK_ERR_INPUT if a std is 0. */
 int zk_monitor_reference_from_rows(zk_monitor_config *c, const int64_t *x, uint32_t rows, uint32_t n_features,
                                    uint32_t scale_bits) ZK_WARN_UNUSED;
 /* SHA-256 of the canonical binary encoding of the whole configuration. */
