@@ -741,7 +741,8 @@ static int write_queries(run_ctx *c, const zk_pipeline_stage *ps, const char *te
         uint32_t row = (uint32_t)(((uint64_t)k * stride + ps->seed) % nr);
         cJSON *r = cJSON_CreateArray();
         for (uint32_t j = 0; j < ncol; j++) {
-            if (label && strcmp(priv.com.meta.col_names[j], label) == 0)
+            /* the label column: the one the train spec names, else the last (preprocess puts it last) */
+            if (label ? strcmp(priv.com.meta.col_names[j], label) == 0 : j + 1 == ncol)
                 continue;
             cJSON_AddItemToArray(r, cJSON_CreateNumber((double)zk_dataset_private_value(&priv, row, j) / scale));
         }
