@@ -1376,36 +1376,42 @@ static int check_verify_args(const zk_bundle_stage *s, stage_check *r)
     return 0;
 }
 
-static void verify_proof_stage(const char *dir, const zk_bundle_stage *s, stage_check *r)
+/* Check a proving stage's verify options and chain rules, and build its verify
+ * command: 0 = run av, -1 = already failed (reason in r). */
+static int verify_prepare(const zk_bundle_stage *s, stage_check *r, argv_t *av)
 {
     if (check_verify_args(s, r) != 0)
-        return;
+        return -1;
     for (size_t i = 0; i < s->n_inputs; i++)
         if ((!s->inputs[i].from_stage || !s->inputs[i].from_stage[0]) && !external_input_ok(s->kind, s->inputs[i].role, s->inputs[i].file)) {
             char msg[300];
             snprintf(msg, sizeof msg, "input '%s' (%s) names no producing stage: a %s stage's '%s' must be chained",
                      s->inputs[i].role, s->inputs[i].file, zk_stage_kind_name(s->kind), s->inputs[i].role);
             fail_stage(r, msg);
-            return;
+            return -1;
         }
-    argv_t av = {{0}, 0};
-    av_add(&av, "zkmlops");
-    av_add(&av, zk_stage_kind_name(s->kind));
-    av_add(&av, "verify");
+    av->n = 0;
+    av_add(av, "zkmlops");
+    av_add(av, zk_stage_kind_name(s->kind));
+    av_add(av, "verify");
     for (size_t i = 0; i < s->n_verify_args; i++) {
-        av_add(&av, s->verify_args[i].flag);
-        av_add(&av, s->verify_args[i].file);
+        av_add(av, s->verify_args[i].flag);
+        av_add(av, s->verify_args[i].file);
     }
-    av_add(&av, s->proof);
-    av_add(&av, "--json");
-    av_add(&av, "--quiet");
-    child_result res;
-    if (run_child(dir, av.v, 1, NULL, &res) != 0) {
+    av_add(av, s->proof);
+    av_add(av, "--json");
+    av_add(av, "--quiet");
+    return 0;
+}
+
+/* Judge a finished stage verifier: its verdict, then the manifest against what it established. */
+static void verify_finish(const char *dir, const zk_bundle_stage *s, stage_check *r, child_result *resp)
+{
+    child_result res = *resp;
+    if (res.rc < 0) {
         fail_stage(r, "cannot start the stage verifier");
-        av_free(&av);
         return;
     }
-    av_free(&av);
     cJSON *sum = parse_summary(&res);
     const cJSON *valid = sum ? cJSON_GetObjectItemCaseSensitive(sum, "valid") : NULL;
     const cJSON *vs = sum ? cJSON_GetObjectItemCaseSensitive(sum, "verify_seconds") : NULL;
@@ -1445,7 +1451,136 @@ static void verify_proof_stage(const char *dir, const zk_bundle_stage *s, stage_
         }
     }
     cJSON_Delete(sum);
-    child_result_free(&res);
+}
+
+/* Start a child (as run_child) without waiting: *pid, stdout fd *fo, stderr fd *fe. */
+static int spawn_child(const char *cwd, char **argv, pid_t *pid, int *fo, int *fe)
+{
+    int po[2], pe[2];
+    if (pipe(po) != 0)
+        return -1;
+    if (pipe(pe) != 0) {
+        close(po[0]);
+        close(po[1]);
+        return -1;
+    }
+    fflush(stdout);
+    fflush(stderr);
+    const char *fake = fake_stages();
+    pid_t p = fork();
+    if (p < 0) {
+        close(po[0]); close(po[1]); close(pe[0]); close(pe[1]);
+        return -1;
+    }
+    if (p == 0) {
+        if (cwd && chdir(cwd) != 0)
+            _exit(127);
+        dup2(po[1], 1);
+        dup2(pe[1], 2);
+        close(po[0]); close(po[1]); close(pe[0]); close(pe[1]);
+        if (fake) {
+            argv[0] = xstrdup(fake);
+            execv(fake, argv);
+        } else {
+            argv[0] = (char *)"zkmlops";
+            execv("/proc/self/exe", argv);
+        }
+        fprintf(stderr, "zkmlops audit: cannot run the stage verifier: %s\n", strerror(errno));
+        _exit(127);
+    }
+    close(po[1]);
+    close(pe[1]);
+    *pid = p;
+    *fo = po[0];
+    *fe = pe[0];
+    return 0;
+}
+
+/* Run n children (argv avs[i]; avs[i].n == 0: skip) in cwd, at most max_par at a time;
+ * results[i] gets stdout, stderr, exit code and wall time. */
+static void run_children_parallel(const char *cwd, argv_t *avs, size_t n, size_t max_par, child_result *results)
+{
+    typedef struct {
+        size_t idx;
+        pid_t pid;
+        int fo, fe;
+        size_t ocap, ecap;
+        double t0;
+    } slot;
+    slot *act = calloc(max_par ? max_par : 1, sizeof *act);
+    size_t nact = 0, next = 0;
+    for (size_t i = 0; i < n; i++) {
+        memset(&results[i], 0, sizeof results[i]);
+        results[i].rc = -1;
+    }
+    char buf[8192];
+    while (next < n || nact > 0) {
+        while (nact < max_par && next < n) {
+            size_t i = next++;
+            if (avs[i].n == 0)
+                continue;
+            slot *sl = &act[nact];
+            memset(sl, 0, sizeof *sl);
+            sl->idx = i;
+            sl->t0 = cli_now();
+            append(&results[i].out, &results[i].out_len, &sl->ocap, "", 0);
+            append(&results[i].err, &results[i].err_len, &sl->ecap, "", 0);
+            if (spawn_child(cwd, avs[i].v, &sl->pid, &sl->fo, &sl->fe) == 0)
+                nact++;
+        }
+        if (nact == 0)
+            continue;
+        struct pollfd fds[16];
+        size_t nf = 0;
+        for (size_t k = 0; k < nact && nf + 2 <= sizeof fds / sizeof fds[0]; k++) {
+            if (act[k].fo >= 0) {
+                fds[nf].fd = act[k].fo;
+                fds[nf++].events = POLLIN;
+            }
+            if (act[k].fe >= 0) {
+                fds[nf].fd = act[k].fe;
+                fds[nf++].events = POLLIN;
+            }
+        }
+        if (nf && poll(fds, (nfds_t)nf, 1000) < 0 && errno != EINTR)
+            break;
+        for (size_t k = 0; k < nact;) {
+            slot *sl = &act[k];
+            child_result *r = &results[sl->idx];
+            for (int which = 0; which < 2; which++) {
+                int *fd = which ? &sl->fe : &sl->fo;
+                if (*fd < 0)
+                    continue;
+                int ready = 0;
+                for (size_t f = 0; f < nf; f++)
+                    if (fds[f].fd == *fd && (fds[f].revents & (POLLIN | POLLHUP | POLLERR)))
+                        ready = 1;
+                if (!ready)
+                    continue;
+                ssize_t got = read(*fd, buf, sizeof buf);
+                if (got > 0) {
+                    if (which && r->err_len < ((size_t)1 << 20))
+                        append(&r->err, &r->err_len, &sl->ecap, buf, (size_t)got);
+                    else if (!which && r->out_len < ((size_t)64 << 20))
+                        append(&r->out, &r->out_len, &sl->ocap, buf, (size_t)got);
+                } else {
+                    close(*fd);
+                    *fd = -1;
+                }
+            }
+            if (sl->fo < 0 && sl->fe < 0) {
+                int status = 0;
+                while (waitpid(sl->pid, &status, 0) < 0 && errno == EINTR) {
+                }
+                r->seconds = cli_now() - sl->t0;
+                r->rc = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : -1;
+                act[k] = act[--nact];
+            } else {
+                k++;
+            }
+        }
+    }
+    free(act);
 }
 
 /* Full verification of a loaded manifest; results per stage. Returns 0 if all hold. */
@@ -1474,6 +1609,12 @@ static int verify_bundle(const char *dir, const zk_bundle_manifest *m, stage_che
             snprintf(bc->bundle_reason, sizeof bc->bundle_reason, "%s", zk_last_error());
     }
     /* 2. the commitment chain; 3. every proof */
+    argv_t *avs = calloc(m->n_stages + 1, sizeof *avs);
+    child_result *kids = calloc(m->n_stages + 1, sizeof *kids);
+    if (!avs || !kids) {
+        fprintf(stderr, "zkmlops: out of memory\n");
+        exit(2);
+    }
     for (size_t s = 0; s < m->n_stages; s++) {
         if (!res[s].valid)
             continue;
@@ -1483,9 +1624,22 @@ static int verify_bundle(const char *dir, const zk_bundle_manifest *m, stage_che
         }
         if (m->stages[s].kind == ZK_STAGE_DATA)
             verify_data_stage(dir, &m->stages[s], &res[s]);
-        else
-            verify_proof_stage(dir, &m->stages[s], &res[s]);
+        else if (verify_prepare(&m->stages[s], &res[s], &avs[s]) != 0)
+            av_free(&avs[s]);
     }
+    /* the stage verifiers run as child processes, two at a time (the machine's cores) */
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t par = ncpu < 1 ? 1 : ncpu > 4 ? 4 : (size_t)ncpu;
+    run_children_parallel(dir, avs, m->n_stages, par, kids);
+    for (size_t s = 0; s < m->n_stages; s++) {
+        if (avs[s].n) {
+            verify_finish(dir, &m->stages[s], &res[s], &kids[s]);
+            av_free(&avs[s]);
+        }
+        child_result_free(&kids[s]);
+    }
+    free(avs);
+    free(kids);
     bc->seconds = cli_now() - t0;
     int ok = !bc->bundle_reason[0];
     for (size_t s = 0; s < m->n_stages; s++)
