@@ -1,6 +1,8 @@
 /* Mutation campaign against every proof verifier (docs/robustness.md): for
  * each proof type — raw WHIR opening, dataset statistics, dataset range
- * proof, R1CS (Spartan) — a few valid proofs are generated, then thousands of
+ * proof, R1CS (Spartan), circuit (zk_cs), inference, and the lifecycle stage
+ * proofs (preprocessing, training, evaluation, monitoring window) — a few
+ * valid proofs are generated, then hundreds to thousands of
  * mutants are derived from them (bit flips, byte overwrites, zeroed runs,
  * field elements nudged or made non-canonical, truncations, appended bytes,
  * splices between two proofs, sections reordered / duplicated / deleted /
@@ -31,7 +33,12 @@
 #include "testutil.h"
 #include "zkmlops/circuit.h"
 #include "zkmlops/dataset.h"
+#include <math.h>
 #include "zkmlops/infer.h"
+#include "zkmlops/metrics.h"
+#include "zkmlops/monitor.h"
+#include "zkmlops/preprocess.h"
+#include "zkmlops/train.h"
 #include "zkmlops/model.h"
 #include "zkmlops/mle.h"
 #include "zkmlops/proof.h"
@@ -54,7 +61,9 @@
 
 /* Mutants per proof type (optimized build / sanitizer build). With
  * ZKM_MUTATION_LIGHT set (tools/valgrind-tests.sh) only the WHIR campaign
- * runs, with a hundredth of the mutants and without proof-of-work grinding. */
+ * runs, with a hundredth of the mutants and without proof-of-work grinding.
+ * The lifecycle campaigns have fewer mutants: their verifiers are fast, but
+ * their fixtures (dataset commitments, stage proofs) take seconds each. */
 static int light;
 #define SCALE(n) (light ? (n) / 100u : SLOW_BUILD ? (n) / 10u : (n))
 #define N_WHIR SCALE(6000u)
@@ -63,6 +72,10 @@ static int light;
 #define N_R1CS SCALE(4000u)
 #define N_CS SCALE(2000u)
 #define N_INFER SCALE(2000u)
+#define N_PREP SCALE(400u)
+#define N_TRAIN SCALE(400u)
+#define N_EVAL SCALE(400u)
+#define N_MONITOR SCALE(400u)
 #define CHILD_WATCHDOG_S 120u
 
 #define MAX_PROOFS 4
@@ -655,9 +668,12 @@ static void make_dataset_fixture(void)
     free(other);
 }
 
+static void free_lifecycle_fixture(void);
+
 static int teardown_all(void **state)
 {
     (void)state;
+    free_lifecycle_fixture();
     if (dsf) {
         zk_dataset_private_free(&dsf->priv);
         zk_dataset_commitment_free(&dsf->fake);
@@ -1054,6 +1070,602 @@ static void test_infer_proofs(void **state)
     zk_model_free(&m2);
 }
 
+/* ------------------------------------------------------------ lifecycle stage proofs */
+
+/* Tiny valid instances of the four lifecycle stage proofs (preprocessing,
+ * training, evaluation, monitoring windows; setups adapted from
+ * tests/test_preprocess.c, test_train.c, test_metrics.c, test_monitor.c),
+ * each with a second proof of a different statement (the source of splices
+ * and foreign sections) and wrong statements: a swapped input or output
+ * commitment, other public claims, another configuration. */
+
+/* Sections in proof p of k (printed: the section operations need >= 2). */
+static void print_shape(const proof_type *k)
+{
+    for (size_t p = 0; p < k->n_proofs; p++) {
+        section sec[64];
+        size_t ns = parse_sections(k->proof[p], k->plen[p], sec, 64);
+        printf("# %s proof %zu: %zu bytes, %zu sections\n", k->name, p, k->plen[p], ns);
+    }
+}
+
+static int64_t lc_fixed(test_rng *r, double lo, double hi)
+{
+    double u = (double)(test_rng_u64(r) >> 11) / 9007199254740992.0;
+    return (int64_t)llround((lo + (hi - lo) * u) * 4096.0);
+}
+
+/* A dataset of rows x cols (names[j]) with zeroed values, scale 12. */
+static void lc_meta(zk_dataset *ds, uint32_t rows, uint32_t cols, const char *const *names)
+{
+    memset(ds, 0, sizeof *ds);
+    ds->meta.n_rows = rows;
+    ds->meta.n_cols = cols;
+    ds->meta.scale_bits = 12;
+    zk_dataset_layout(rows, cols, &ds->meta.log_rows, &ds->meta.log_cols);
+    ds->meta.col_names = calloc(cols, sizeof(char *));
+    assert_non_null(ds->meta.col_names);
+    for (uint32_t j = 0; j < cols; j++)
+        ds->meta.col_names[j] = strdup(names[j]);
+    ds->values = calloc((size_t)rows * cols, sizeof(int64_t));
+    assert_non_null(ds->values);
+}
+
+/* A copy of c whose WHIR commitment is of other (random) values: the same
+ * public description, another committed table (as the stats fixture does;
+ * no range proof to build, so cheap). */
+static void lc_fake(zk_dataset_commitment *fake, zk_whir_witness *wit, const zk_dataset_commitment *c, test_rng *r)
+{
+    *fake = *c;
+    fake->meta.col_names = calloc(c->meta.n_cols, sizeof(char *));
+    assert_non_null(fake->meta.col_names);
+    for (uint32_t j = 0; j < c->meta.n_cols; j++)
+        fake->meta.col_names[j] = strdup(c->meta.col_names[j]);
+    fake->range_proof = malloc(c->range_proof_len);
+    assert_non_null(fake->range_proof);
+    memcpy(fake->range_proof, c->range_proof, c->range_proof_len);
+    gl_t *other = random_table(r, c->whir.params.n_vars);
+    assert_int_equal(zk_whir_commit(&c->whir.params, other, NULL, &fake->whir, wit), ZK_OK);
+    free(other);
+}
+
+/* One lifecycle chain shared by the preprocessing, training and evaluation
+ * campaigns (dataset commitments and stage proofs are the slow part): a raw
+ * 12 x 3 dataset (a, b, label y) is preprocessed (standardize a, clip b,
+ * 9 / 3 split) into committed train / test sets; two logistic regressions are
+ * trained on the train set (2 epochs in 2 chunks at lr 2048; 1 epoch at lr
+ * 1024); both are evaluated on the test set. Every stage has two proofs of
+ * different statements: preprocessing under two pipelines with the same
+ * outputs (the second adds a clip that changes nothing), training with two
+ * specs, evaluation of the two models. */
+#define PREP_ROWS 12u
+static const char *const prep_names[3] = {"a", "b", "y"};
+static const char *const prep_pipes[2] = {
+    "{\"format\":\"zkmlops-pipeline/v1\",\"label\":\"y\",\"split\":{\"seed\":5,\"test_fraction\":0.25},"
+    "\"transforms\":[{\"op\":\"standardize\",\"columns\":[\"a\"]},"
+    "{\"op\":\"clip\",\"columns\":[\"b\"],\"min\":-1,\"max\":1.5}]}",
+    "{\"format\":\"zkmlops-pipeline/v1\",\"label\":\"y\",\"split\":{\"seed\":5,\"test_fraction\":0.25},"
+    "\"transforms\":[{\"op\":\"standardize\",\"columns\":[\"a\"]},"
+    "{\"op\":\"clip\",\"columns\":[\"b\"],\"min\":-1,\"max\":1.5},"
+    "{\"op\":\"clip\",\"columns\":[\"b\"],\"min\":-3,\"max\":3}]}"};
+
+typedef struct {
+    zk_dataset ds;
+    zk_dataset_private raw, train, test;
+    zk_dataset_commitment fake_raw, fake_train, fake_test; /* other committed tables, same descriptions */
+    zk_whir_witness fake_wit[3];
+    zk_prep_pipeline pl[2], pl_seed; /* pl_seed: another split seed */
+    zk_prep_result res;
+    uint8_t *prep_proof[2];
+    size_t prep_len[2];
+    zk_train_spec spec[2];
+    zk_model_private mp[2];
+    uint8_t *train_proof[2];
+    size_t train_len[2];
+    zk_metrics_spec espec, espec_sens;
+    zk_metrics_counts counts[2];
+    uint8_t *eval_proof[2];
+    size_t eval_len[2];
+    double seconds;
+} lifecycle_fixture;
+
+static lifecycle_fixture *lcf;
+static const uint8_t train_digest[ZK_HASH_BYTES] = {7, 1, 2};
+
+static void take(zk_wbuf *w, uint8_t **p, size_t *len)
+{
+    assert_false(w->oom);
+    *p = w->data;
+    *len = w->len;
+    zk_wbuf_init(w);
+}
+
+static void make_lifecycle_fixture(void)
+{
+    if (lcf)
+        return;
+    double t0 = now_s();
+    lcf = calloc(1, sizeof *lcf);
+    assert_non_null(lcf);
+    test_rng r;
+    test_rng_seed(&r, seed ^ 0x5050505ULL);
+    zk_dataset *ds = &lcf->ds;
+    lc_meta(ds, PREP_ROWS, 3, prep_names);
+    for (uint32_t i = 0; i < PREP_ROWS; i++) {
+        int64_t a = lc_fixed(&r, -50, 50), b = lc_fixed(&r, -2, 2);
+        ds->values[i * 3 + 0] = a;
+        ds->values[i * 3 + 1] = b;
+        ds->values[i * 3 + 2] = a / 25 + b + lc_fixed(&r, -1, 1) > 0 ? 4096 : 0;
+    }
+    if (zk_dataset_commit(&lcf->raw, ds, 0) != ZK_OK)
+        fail_msg("%s", zk_last_error());
+    for (int i = 0; i < 2; i++)
+        if (zk_prep_pipeline_parse(&lcf->pl[i], "prep.json", prep_pipes[i], strlen(prep_pipes[i]), &ds->meta) != ZK_OK)
+            fail_msg("%s", zk_last_error());
+    char *js = strdup(prep_pipes[0]);
+    assert_non_null(js);
+    strstr(js, "\"seed\":5")[7] = '6';
+    assert_int_equal(zk_prep_pipeline_parse(&lcf->pl_seed, "prep.json", js, strlen(js), &ds->meta), ZK_OK);
+    free(js);
+    if (zk_prep_apply(&lcf->pl[0], ds, lcf->raw.com.range_bits, &lcf->res) != ZK_OK)
+        fail_msg("%s", zk_last_error());
+    if (zk_dataset_commit(&lcf->train, &lcf->res.train, 0) != ZK_OK ||
+        zk_dataset_commit(&lcf->test, &lcf->res.test, 0) != ZK_OK)
+        fail_msg("%s", zk_last_error());
+    lc_fake(&lcf->fake_raw, &lcf->fake_wit[0], &lcf->raw.com, &r);
+    lc_fake(&lcf->fake_train, &lcf->fake_wit[1], &lcf->train.com, &r);
+    lc_fake(&lcf->fake_test, &lcf->fake_wit[2], &lcf->test.com, &r);
+    zk_wbuf w;
+    zk_wbuf_init(&w);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(zk_dataset_reserve_opening(&lcf->raw), ZK_OK);
+        if (zk_prep_prove(&lcf->pl[i], &lcf->raw, &lcf->train, &lcf->test, &lcf->res.claims, &w, NULL) != ZK_OK)
+            fail_msg("prep: %s", zk_last_error());
+        take(&w, &lcf->prep_proof[i], &lcf->prep_len[i]);
+    }
+    for (int i = 0; i < 2; i++) {
+        zk_train_spec *s = &lcf->spec[i];
+        zk_train_spec_default(s);
+        s->kind = ZK_TRAIN_LOGREG;
+        s->epochs = i == 0 ? 2 : 1;
+        s->epochs_per_chunk = 1; /* the first run: two chunk proofs */
+        s->lr = i == 0 ? 2048 : 1024;
+        snprintf(s->label, sizeof s->label, "y");
+        if (zk_train_prove(s, train_digest, &lcf->train, &lcf->mp[i], &w, NULL) != ZK_OK)
+            fail_msg("train: %s", zk_last_error());
+        take(&w, &lcf->train_proof[i], &lcf->train_len[i]);
+    }
+    zk_model arch;
+    uint32_t d = lcf->res.train.meta.n_cols - 1;
+    int64_t *wz = calloc(zk_train_n_params(&lcf->spec[0], d), sizeof *wz);
+    assert_non_null(wz);
+    assert_int_equal(zk_train_to_model(&arch, &lcf->spec[0], d, wz), ZK_OK);
+    free(wz);
+    static const char ej[] = "{\"label\": \"y\"}";
+    static const char ej2[] = "{\"label\": \"y\", \"sensitive\": {\"column\": \"b\", \"split_at\": 0, "
+                              "\"groups\": [\"lo\", \"hi\"]}}";
+    if (zk_metrics_spec_parse(&lcf->espec, "eval.json", ej, strlen(ej), &lcf->test.com.meta, &arch) != ZK_OK ||
+        zk_metrics_spec_parse(&lcf->espec_sens, "eval2.json", ej2, strlen(ej2), &lcf->test.com.meta, &arch) != ZK_OK)
+        fail_msg("%s", zk_last_error());
+    for (int i = 0; i < 2; i++) {
+        zk_model m;
+        int64_t *wv = malloc(zk_train_n_params(&lcf->spec[i], d) * sizeof *wv);
+        assert_non_null(wv);
+        for (uint32_t q = 0; q < zk_train_n_params(&lcf->spec[i], d); q++)
+            wv[q] = gl_to_i64(lcf->mp[i].wit.evals[q]);
+        assert_int_equal(zk_train_to_model(&m, &lcf->spec[i], d, wv), ZK_OK);
+        free(wv);
+        assert_int_equal(zk_metrics_compute(&lcf->counts[i], &m, &lcf->test, &lcf->espec), ZK_OK);
+        zk_model_free(&m);
+        if (zk_eval_prove(&lcf->mp[i], &lcf->test, &lcf->espec, &lcf->counts[i], &w) != ZK_OK)
+            fail_msg("eval: %s", zk_last_error());
+        take(&w, &lcf->eval_proof[i], &lcf->eval_len[i]);
+    }
+    zk_model_free(&arch);
+    lcf->seconds = now_s() - t0;
+    printf("# lifecycle fixture (3 dataset commitments; 2 preprocessing, 2 training, 2 evaluation proofs): %.1f s\n",
+           lcf->seconds);
+}
+
+static void free_lifecycle_fixture(void)
+{
+    if (!lcf)
+        return;
+    for (int i = 0; i < 2; i++) {
+        free(lcf->prep_proof[i]);
+        free(lcf->train_proof[i]);
+        free(lcf->eval_proof[i]);
+        zk_model_private_free(&lcf->mp[i]);
+        zk_prep_pipeline_free(&lcf->pl[i]);
+    }
+    for (int i = 0; i < 3; i++)
+        zk_whir_witness_free(&lcf->fake_wit[i]);
+    zk_dataset_commitment_free(&lcf->fake_raw);
+    zk_dataset_commitment_free(&lcf->fake_train);
+    zk_dataset_commitment_free(&lcf->fake_test);
+    zk_prep_pipeline_free(&lcf->pl_seed);
+    zk_metrics_spec_free(&lcf->espec);
+    zk_metrics_spec_free(&lcf->espec_sens);
+    zk_prep_result_free(&lcf->res);
+    zk_dataset_private_free(&lcf->raw);
+    zk_dataset_private_free(&lcf->train);
+    zk_dataset_private_free(&lcf->test);
+    zk_dataset_free(&lcf->ds);
+    free(lcf);
+    lcf = NULL;
+}
+
+/* Copies of the fixture's proofs, owned by k (free_type frees them). */
+static void add_proof_copy(proof_type *k, const uint8_t *p, size_t len, size_t stmt)
+{
+    zk_wbuf w;
+    zk_wbuf_init(&w);
+    zk_wbuf_put(&w, p, len);
+    add_proof(k, &w, stmt);
+}
+
+/* ---- preprocessing (kind 5) */
+
+typedef struct {
+    const zk_prep_pipeline *pl;
+    const zk_dataset_commitment *raw, *train, *test;
+    const zk_prep_claims *claims;
+} prep_stmt;
+
+static int verify_prep(const void *sp, const uint8_t *proof, size_t len)
+{
+    const prep_stmt *s = sp;
+    return zk_prep_verify(s->pl, s->raw, s->train, s->test, s->claims, proof, len, NULL);
+}
+
+static void test_prep_proofs(void **state)
+{
+    (void)state;
+    if (light)
+        skip();
+    make_lifecycle_fixture();
+    lifecycle_fixture *f = lcf;
+    proof_type k;
+    memset(&k, 0, sizeof k);
+    k.name = "preprocess";
+    k.verify = verify_prep;
+    k.has_sections = 1;
+    k.n_mutants = N_PREP;
+    for (size_t i = 0; i < 2; i++)
+        add_proof_copy(&k, f->prep_proof[i], f->prep_len[i], i);
+    zk_prep_claims bad = f->res.claims;
+    bad.mean = malloc(bad.n_features * sizeof *bad.mean);
+    assert_non_null(bad.mean);
+    memcpy(bad.mean, f->res.claims.mean, bad.n_features * sizeof *bad.mean);
+    bad.mean[0] += 1;
+    const zk_prep_claims *cl = &f->res.claims;
+    prep_stmt s[8] = {
+        {&f->pl[0], &f->raw.com, &f->train.com, &f->test.com, cl},
+        {&f->pl[1], &f->raw.com, &f->train.com, &f->test.com, cl},
+        {&f->pl[0], &f->raw.com, &f->test.com, &f->train.com, cl},  /* train / test swapped */
+        {&f->pl[0], &f->fake_raw, &f->train.com, &f->test.com, cl}, /* another raw table */
+        {&f->pl[0], &f->raw.com, &f->fake_train, &f->test.com, cl}, /* another train table */
+        {&f->pl[0], &f->raw.com, &f->train.com, &f->fake_test, cl}, /* another test table */
+        {&f->pl[0], &f->raw.com, &f->train.com, &f->test.com, &bad},
+        {&f->pl_seed, &f->raw.com, &f->train.com, &f->test.com, cl},
+    };
+    static const char *const names[8] = {"its statement",
+                                         "the other pipeline's statement",
+                                         "train/test commitments swapped",
+                                         "another raw commitment",
+                                         "another train commitment",
+                                         "another test commitment",
+                                         "claimed mean + 1",
+                                         "another split seed"};
+    for (int i = 0; i < 8; i++)
+        add_stmt(&k, &s[i], names[i]);
+    for (size_t st = 1; st <= 7; st++)
+        add_wrong(&k, 0, st);
+    add_wrong(&k, 1, 0);
+    add_wrong(&k, 1, 2);
+    add_wrong(&k, 1, 3);
+    print_shape(&k);
+    run_campaign(&k);
+    free_type(&k);
+    free(bad.mean);
+}
+
+/* ---- training (kind 6) */
+
+typedef struct {
+    const zk_train_spec *spec;
+    const uint8_t *digest;
+    const zk_dataset_commitment *data;
+    const zk_model_commitment *model;
+} train_stmt;
+
+static int verify_train(const void *sp, const uint8_t *proof, size_t len)
+{
+    const train_stmt *s = sp;
+    return zk_train_verify(s->spec, s->digest, s->data, s->model, proof, len, NULL);
+}
+
+static void test_train_proofs(void **state)
+{
+    (void)state;
+    if (light)
+        skip();
+    make_lifecycle_fixture();
+    lifecycle_fixture *f = lcf;
+    proof_type k;
+    memset(&k, 0, sizeof k);
+    k.name = "train";
+    k.verify = verify_train;
+    k.has_sections = 1;
+    k.n_mutants = N_TRAIN;
+    for (size_t i = 0; i < 2; i++)
+        add_proof_copy(&k, f->train_proof[i], f->train_len[i], i);
+    zk_train_spec spec_lr = f->spec[0], spec_ep = f->spec[0], spec_seed = f->spec[0];
+    spec_lr.lr -= 1;
+    spec_ep.epochs = 3;
+    spec_seed.init_zero = 0;
+    spec_seed.seed = 99;
+    static const uint8_t digest2[ZK_HASH_BYTES] = {7, 1, 3};
+    const zk_dataset_commitment *dc = &f->train.com;
+    const zk_model_commitment *m0 = &f->mp[0].com;
+    train_stmt s[8] = {
+        {&f->spec[0], train_digest, dc, m0},       {&f->spec[1], train_digest, dc, &f->mp[1].com},
+        {&f->spec[0], train_digest, dc, &f->mp[1].com}, /* the other run's model */
+        {&f->spec[0], train_digest, &f->fake_train, m0}, /* another training table */
+        {&spec_lr, train_digest, dc, m0},          {&f->spec[0], digest2, dc, m0},
+        {&spec_ep, train_digest, dc, m0},          {&spec_seed, train_digest, dc, m0},
+    };
+    static const char *const names[8] = {"its statement",        "the other run's statement",
+                                         "the other run's model", "another training-set commitment",
+                                         "learning rate - 1",    "another spec digest",
+                                         "3 epochs",             "seeded initial weights"};
+    for (int i = 0; i < 8; i++)
+        add_stmt(&k, &s[i], names[i]);
+    for (size_t st = 1; st <= 7; st++)
+        add_wrong(&k, 0, st);
+    add_wrong(&k, 1, 0);
+    add_wrong(&k, 1, 3);
+    print_shape(&k);
+    run_campaign(&k);
+    free_type(&k);
+}
+
+/* ---- evaluation (kind 7) */
+
+typedef struct {
+    const zk_model_commitment *model;
+    const zk_dataset_commitment *data;
+    const zk_metrics_spec *spec;
+    const zk_metrics_counts *counts;
+} eval_stmt;
+
+static int verify_eval(const void *sp, const uint8_t *proof, size_t len)
+{
+    const eval_stmt *s = sp;
+    return zk_eval_verify(s->model, s->data, s->spec, s->counts, proof, len, NULL);
+}
+
+static void test_eval_proofs(void **state)
+{
+    (void)state;
+    if (light)
+        skip();
+    make_lifecycle_fixture();
+    lifecycle_fixture *f = lcf;
+    proof_type k;
+    memset(&k, 0, sizeof k);
+    k.name = "eval";
+    k.verify = verify_eval;
+    k.has_sections = 1;
+    k.n_mutants = N_EVAL;
+    for (size_t i = 0; i < 2; i++)
+        add_proof_copy(&k, f->eval_proof[i], f->eval_len[i], i);
+    const zk_metrics_counts *c = &f->counts[0];
+    zk_metrics_counts more = *c, less = *c;
+    more.correct++; /* a higher accuracy claimed, totals kept consistent where possible */
+    if (more.fn > 0)
+        more.tn++, more.fn--;
+    else if (more.fp > 0)
+        more.tp++, more.fp--;
+    less.correct--, less.tp = less.tp ? less.tp - 1 : 0, less.fp++;
+    const zk_model_commitment *m0 = &f->mp[0].com;
+    eval_stmt s[8] = {
+        {m0, &f->test.com, &f->espec, c},         {&f->mp[1].com, &f->test.com, &f->espec, &f->counts[1]},
+        {&f->mp[1].com, &f->test.com, &f->espec, c}, /* the other model's commitment */
+        {m0, &f->fake_test, &f->espec, c},         /* another test-set table */
+        {m0, &f->test.com, &f->espec, &more},     {m0, &f->test.com, &f->espec, &less},
+        {m0, &f->train.com, &f->espec, c},         /* the training set instead */
+        {m0, &f->test.com, &f->espec_sens, c},
+    };
+    static const char *const names[8] = {
+        "its statement", "the other model's statement", "the other model's commitment",
+        "another test-set commitment", "accuracy + 1", "accuracy - 1",
+        "the training set's commitment", "a spec with a sensitive column"};
+    for (int i = 0; i < 8; i++)
+        add_stmt(&k, &s[i], names[i]);
+    for (size_t st = 2; st <= 7; st++)
+        add_wrong(&k, 0, st);
+    add_wrong(&k, 1, 0);
+    add_wrong(&k, 1, 3);
+    print_shape(&k);
+    run_campaign(&k);
+    free_type(&k);
+}
+
+/* ---- monitoring windows (kind 9) */
+
+typedef struct {
+    const zk_model_commitment *model;
+    const zk_monitor_window_commitment *win;
+    const zk_monitor_config *cfg;
+    const zk_monitor_stats *st;
+} monitor_stmt;
+
+static int verify_monitor(const void *sp, const uint8_t *proof, size_t len)
+{
+    const monitor_stmt *s = sp;
+    return zk_monitor_verify(s->model, s->win, s->cfg, s->st, proof, len, NULL);
+}
+
+#define MON_D 3u
+#define MON_WINDOW 8u
+
+static void mon_stats_copy(zk_monitor_stats *dst, const zk_monitor_stats *src)
+{
+    assert_int_equal(zk_monitor_stats_alloc(dst, src->n_classes, src->d), ZK_OK);
+    dst->n = src->n;
+    dst->n_feedback = src->n_feedback;
+    dst->correct = src->correct;
+    memcpy(dst->class_count, src->class_count, src->n_classes * sizeof(uint64_t));
+    memcpy(dst->sum, src->sum, src->d * sizeof(int64_t));
+    memcpy(dst->bins, src->bins, (size_t)src->d * ZK_MONITOR_BINS * sizeof(uint64_t));
+}
+
+/* MON_WINDOW records (the model's outputs, feedback on every other one). */
+static void mon_append(const char *logp, zk_monitor_log *log, const zk_model *m, test_rng *r, uint64_t *ts,
+                       double shift0)
+{
+    for (uint32_t i = 0; i < MON_WINDOW; i++) {
+        int64_t x[MON_D], y[1];
+        for (uint32_t j = 0; j < MON_D; j++)
+            x[j] = lc_fixed(r, -1.7, 1.7) + (j == 0 ? (int64_t)llround(shift0 * 4096) : 0);
+        assert_int_equal(zk_model_run_fx(m, x, 1, y), ZK_OK);
+        uint64_t id;
+        assert_int_equal(zk_monitor_log_append(logp, log, x, y, 1, (*ts)++, &id), ZK_OK);
+        if (id % 2 == 0)
+            assert_int_equal(zk_monitor_log_feedback(logp, log, id, (uint32_t)((y[0] >= 2048) ^ (id % 6 == 0)), *ts),
+                             ZK_OK);
+    }
+}
+
+static void test_monitor_proofs(void **state)
+{
+    (void)state;
+    if (light)
+        skip();
+    double t0 = now_s();
+    test_rng r;
+    test_rng_seed(&r, seed ^ 0x9090909ULL);
+    char dir[64], logp[128], zkd[2][128], com[2][128];
+    snprintf(dir, sizeof dir, "/tmp/zkm_mutation_XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    snprintf(logp, sizeof logp, "%s/log.jsonl", dir);
+    for (int i = 0; i < 2; i++) {
+        snprintf(zkd[i], sizeof zkd[i], "%s/w%d.zkd", dir, i);
+        snprintf(com[i], sizeof com[i], "%s/w%d.com", dir, i);
+    }
+    zk_model m;
+    zk_model_private mp, mp_same;
+    {
+        uint32_t dims[2] = {MON_D, 1};
+        zk_op act[1] = {ZK_OP_SIGMOID};
+        int64_t wt[MON_D] = {8192, -4096, 2048}, b = 100;
+        const int64_t *ws[1] = {wt}, *bs[1] = {&b};
+        assert_int_equal(zk_model_dense(&m, 1, dims, act, 12, ws, bs), ZK_OK);
+        assert_int_equal(zk_model_commit(&mp, &m), ZK_OK);
+        assert_int_equal(zk_model_commit(&mp_same, &m), ZK_OK); /* same weights, fresh blinding */
+    }
+    zk_monitor_config cfg, cfg_hi;
+    {
+        int64_t x[100 * MON_D];
+        for (uint32_t i = 0; i < 100 * MON_D; i++)
+            x[i] = lc_fixed(&r, -1.7, 1.7);
+        memset(&cfg, 0, sizeof cfg);
+        assert_int_equal(zk_monitor_reference_from_rows(&cfg, x, 100, MON_D, 12), ZK_OK);
+        cfg.window_size = MON_WINDOW;
+        cfg.psi_above = 0.25;
+        cfg.mean_shift_above = 0.5;
+        cfg.accuracy_below = 0.5;
+        memset(&cfg_hi, 0, sizeof cfg_hi);
+        assert_int_equal(zk_monitor_reference_from_rows(&cfg_hi, x, 100, MON_D, 12), ZK_OK);
+        cfg_hi.window_size = MON_WINDOW;
+        cfg_hi.psi_above = 10; /* a threshold raised */
+        cfg_hi.mean_shift_above = 0.5;
+        cfg_hi.accuracy_below = 0.5;
+    }
+    assert_int_equal(zk_monitor_log_create(logp, &mp.com, &cfg), ZK_OK);
+    zk_monitor_log log;
+    assert_int_equal(zk_monitor_log_load(logp, &log), ZK_OK);
+    uint64_t ts = 1700000000;
+    mon_append(logp, &log, &m, &r, &ts, 0);
+    if (zk_monitor_log_close_window(logp, &log, zkd[0], 0, NULL) != ZK_OK)
+        fail_msg("%s", zk_last_error());
+    mon_append(logp, &log, &m, &r, &ts, 2.5); /* feature 0 shifted */
+    assert_int_equal(zk_monitor_log_close_window(logp, &log, zkd[1], 0, NULL), ZK_OK);
+    zk_monitor_log_free(&log);
+    zk_monitor_window_private wp[2];
+    zk_monitor_window_commitment wc[2];
+    zk_monitor_stats st[2];
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(zk_monitor_window_private_load(zkd[i], &wp[i]), ZK_OK);
+        assert_int_equal(zk_monitor_window_commitment_load(com[i], &wc[i]), ZK_OK);
+        assert_int_equal(zk_monitor_stats_compute(&st[i], &wp[i], &m, &cfg), ZK_OK);
+    }
+    proof_type k;
+    memset(&k, 0, sizeof k);
+    k.name = "monitor";
+    k.verify = verify_monitor;
+    k.has_sections = 1;
+    k.n_mutants = N_MONITOR;
+    zk_wbuf w;
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(zk_dataset_reserve_opening(&wp[i].priv), ZK_OK);
+        assert_int_equal(zk_model_reserve_opening(&mp), ZK_OK);
+        zk_wbuf_init(&w);
+        if (zk_monitor_prove(&mp, &wp[i], &cfg, &st[i], &w) != ZK_OK)
+            fail_msg("%s", zk_last_error());
+        add_proof(&k, &w, (size_t)i);
+    }
+    zk_monitor_stats bad_cls, bad_bins, bad_sum;
+    mon_stats_copy(&bad_cls, &st[0]);
+    mon_stats_copy(&bad_bins, &st[0]);
+    mon_stats_copy(&bad_sum, &st[0]);
+    if (bad_cls.class_count[0] > 0)
+        bad_cls.class_count[1]++, bad_cls.class_count[0]--;
+    else
+        bad_cls.class_count[1]--, bad_cls.class_count[0]++;
+    bad_bins.bins[5]++, bad_bins.bins[6]--;
+    bad_sum.sum[0] += 1;
+    monitor_stmt s[8] = {
+        {&mp.com, &wc[0], &cfg, &st[0]},      {&mp.com, &wc[1], &cfg, &st[1]},
+        {&mp.com, &wc[1], &cfg, &st[0]},      /* swapped window commitment */
+        {&mp_same.com, &wc[0], &cfg, &st[0]}, /* another commitment of the same model */
+        {&mp.com, &wc[0], &cfg_hi, &st[0]},   {&mp.com, &wc[0], &cfg, &bad_cls},
+        {&mp.com, &wc[0], &cfg, &bad_bins},   {&mp.com, &wc[0], &cfg, &bad_sum},
+    };
+    static const char *const names[8] = {
+        "its statement",          "the other window's statement", "the other window's commitment",
+        "another model commitment", "a raised PSI threshold",     "a prediction moved between classes",
+        "a count moved between bins", "a feature sum + 1"};
+    for (int i = 0; i < 8; i++)
+        add_stmt(&k, &s[i], names[i]);
+    for (size_t st_i = 2; st_i <= 7; st_i++)
+        add_wrong(&k, 0, st_i);
+    add_wrong(&k, 1, 0);
+    add_wrong(&k, 1, 3);
+    printf("# monitor fixture (log, 2 windows, 2 proofs): %.1f s\n", now_s() - t0);
+    print_shape(&k);
+    run_campaign(&k);
+    free_type(&k);
+    zk_monitor_stats_free(&bad_cls);
+    zk_monitor_stats_free(&bad_bins);
+    zk_monitor_stats_free(&bad_sum);
+    for (int i = 0; i < 2; i++) {
+        zk_monitor_stats_free(&st[i]);
+        zk_monitor_window_private_free(&wp[i]);
+        zk_monitor_window_commitment_free(&wc[i]);
+        unlink(zkd[i]);
+        unlink(com[i]);
+    }
+    unlink(logp);
+    assert_int_equal(rmdir(dir), 0);
+    zk_monitor_config_free(&cfg);
+    zk_monitor_config_free(&cfg_hi);
+    zk_model_private_free(&mp);
+    zk_model_private_free(&mp_same);
+    zk_model_free(&m);
+}
+
 /* ------------------------------------------------------------ determinism */
 
 /* A pinned replacement for the OS CSPRNG behind zk_random_bytes (status.h):
@@ -1231,6 +1843,8 @@ int main(void)
         cmocka_unit_test(test_whir_openings), cmocka_unit_test(test_stats_proofs),
         cmocka_unit_test(test_range_proofs),  cmocka_unit_test(test_r1cs_proofs),
         cmocka_unit_test(test_cs_proofs),     cmocka_unit_test(test_infer_proofs),
+        cmocka_unit_test(test_prep_proofs),   cmocka_unit_test(test_train_proofs),
+        cmocka_unit_test(test_eval_proofs),   cmocka_unit_test(test_monitor_proofs),
         cmocka_unit_test(test_determinism),
     };
     return cmocka_run_group_tests(tests, NULL, teardown_all);
