@@ -10,6 +10,7 @@
 
 #include "circuit/cs_internal.h"
 #include "zkmlops/hash.h"
+#include "zkmlops/limits.h"
 
 /* ------------------------------------------------------------ linear combinations */
 
@@ -324,8 +325,9 @@ static int grow_rows(zk_cs *cs)
 {
     if (cs->n_cons < cs->rcap)
         return 0;
-    if (cs->n_cons >= ZK_CS_MAX_CONSTRAINTS) {
-        zk_cs_fail(cs, ZK_ERR_NOMEM, "circuit over the limit of %u constraints", ZK_CS_MAX_CONSTRAINTS);
+    if (cs->n_cons >= zk_limit(ZK_LIMIT_CIRCUIT_CONSTRAINTS)) {
+        zk_cs_fail(cs, ZK_ERR_NOMEM, "circuit over the limit circuit_constraints = %llu",
+                   (unsigned long long)zk_limit(ZK_LIMIT_CIRCUIT_CONSTRAINTS));
         return -1;
     }
     uint32_t nc = cs->rcap * 2;

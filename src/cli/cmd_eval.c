@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "zkmlops/limits.h"
 #include "zkmlops/metrics.h"
 
 #define EVAL_JSON_MAX ((size_t)16 << 20)
@@ -534,7 +535,7 @@ static int eval_verify(int argc, char **argv)
     uint8_t *proof = NULL;
     size_t plen = 0;
     if (st == ZK_OK)
-        st = zk_read_file(proof_path, (size_t)1 << 30, &proof, &plen);
+        st = zk_read_file(proof_path, (size_t)zk_limit(ZK_LIMIT_PROOF_BYTES), &proof, &plen);
     zk_spartan_security sec;
     memset(&sec, 0, sizeof sec);
     double t0 = cli_now(), t_ver = 0;

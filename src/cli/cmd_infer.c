@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "zkmlops/limits.h"
 #include "zkmlops/infer.h"
 #include "zkmlops/model.h"
 #include "zkmlops/proof.h"
@@ -258,7 +259,7 @@ static int infer_verify(int argc, char **argv)
     if ((st = zk_model_commitment_id(model_id, &com)) != ZK_OK)
         goto done;
     const zk_model *m = &com.arch;
-    if ((st = zk_read_file(proof_path, ZK_PROOF_MAX_BYTES, &proof, &proof_len)) != ZK_OK)
+    if ((st = zk_read_file(proof_path, (size_t)zk_limit(ZK_LIMIT_PROOF_BYTES), &proof, &proof_len)) != ZK_OK)
         goto done;
     if ((st = zk_infer_proof_statement(proof, proof_len, &info)) != ZK_OK) {
         zk_error_prefix((zk_status)st, proof_path);

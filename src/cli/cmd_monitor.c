@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "zkmlops/limits.h"
 #include "zkmlops/metrics.h"
 #include "zkmlops/monitor.h"
 #include "zkmlops/onnx.h"
@@ -830,7 +831,7 @@ static int mon_verify(int argc, char **argv)
     if (st == ZK_OK)
         st = load_claimed(op, &wc.h, &cfg, &s, &claimed);
     if (st == ZK_OK)
-        st = zk_read_file(proof_path, (size_t)1 << 30, &proof, &plen);
+        st = zk_read_file(proof_path, (size_t)zk_limit(ZK_LIMIT_PROOF_BYTES), &proof, &plen);
     if (st == ZK_OK) {
         double t0 = cli_now();
         st = zk_monitor_verify(&mc, &wc, &cfg, &s, proof, plen, &sec);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "zkmlops/limits.h"
 #include "zkmlops/preprocess.h"
 #include "zkmlops/proof.h"
 
@@ -327,7 +328,7 @@ static int prep_verify(int argc, char **argv)
         goto done;
     if ((st = zk_prep_claims_parse(&cl, out_path, (const char *)ctext, clen, &pl, raw_id, train_id, test_id)) != ZK_OK)
         goto done;
-    if ((st = zk_read_file(proof_path, ZK_PROOF_MAX_BYTES, &proof, &plen)) != ZK_OK)
+    if ((st = zk_read_file(proof_path, (size_t)zk_limit(ZK_LIMIT_PROOF_BYTES), &proof, &plen)) != ZK_OK)
         goto done;
     cli_progress("preprocess", "verifying %s (%zu bytes)", proof_path, plen);
     double t0 = cli_now();

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "zkmlops/limits.h"
 #include "zkmlops/proof.h"
 #include "zkmlops/train.h"
 
@@ -344,7 +345,7 @@ static int train_verify(int argc, char **argv)
         }
     }
     if (st == ZK_OK)
-        st = zk_read_file(proof_path, ZK_PROOF_MAX_BYTES, &proof, &plen);
+        st = zk_read_file(proof_path, (size_t)zk_limit(ZK_LIMIT_PROOF_BYTES), &proof, &plen);
     if (st == ZK_OK) {
         cli_progress("train", "verifying %u chunk proof(s)", zk_train_n_chunks(&spec));
         st = zk_train_verify(&spec, sdg, &dc, &mc, proof, plen, &vr);

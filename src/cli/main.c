@@ -134,6 +134,19 @@ int main(int argc, char **argv)
             return cli_usage_error("--limit", "missing name=value");
         if (zk_limit_set_str(a) != ZK_OK)
             return cli_fail(ZK_ERR_INPUT);
+        /* Child processes (the stages `audit` runs) inherit the limit through the environment. */
+        const char *old = getenv("ZKMLOPS_LIMITS");
+        size_t ol = old ? strlen(old) : 0, al = strlen(a);
+        char *env = malloc(ol + al + 2);
+        if (!env)
+            return cli_fail(zk_set_error(ZK_ERR_NOMEM, "out of memory"));
+        if (ol) {
+            memcpy(env, old, ol);
+            env[ol++] = ',';
+        }
+        memcpy(env + ol, a, al + 1);
+        setenv("ZKMLOPS_LIMITS", env, 1);
+        free(env);
         int used = argv[1][7] == '=' ? 1 : 2;
         argv[used] = argv[0];
         argv += used;
