@@ -1381,7 +1381,7 @@ static int op_concat(ctx *c)
     int st = need_inputs(c, 1, ZK_MODEL_MAX_INPUTS);
     if (st != ZK_OK)
         return st;
-    uint32_t in[ZK_MODEL_MAX_INPUTS];
+    uint32_t in[ZK_MODEL_MAX_INPUTS] = {0};
     size_t n = c->cur->n_input;
     int any_act = 0;
     for (size_t i = 0; i < n; i++) {
