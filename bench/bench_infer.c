@@ -68,8 +68,10 @@ static void die(const char *what)
 /* Random dense model: weights uniform in +-2^s/sqrt(fan_in), biases small. */
 static void dense_random(zk_model *m, uint32_t L, const uint32_t *dims, unsigned s)
 {
-    int64_t *w[8], *b[8];
-    zk_op act[8];
+    int64_t *w[8] = {0}, *b[8] = {0};
+    zk_op act[8] = {0};
+    if (L == 0 || L > 8)
+        die("layer count outside 1..8");
     for (uint32_t l = 0; l < L; l++) {
         act[l] = l + 1 < L ? ZK_OP_RELU : ZK_OP_IDENTITY;
         size_t n = (size_t)dims[l] * dims[l + 1];
