@@ -196,12 +196,7 @@ static int make_output(zk_dataset *ds, const zk_prep_pipeline *pl, const int64_t
     ds->meta.n_rows = n;
     ds->meta.n_cols = nc;
     ds->meta.scale_bits = pl->scale_bits;
-#ifdef ZK_DATASET_MIN_BLIND_ENTRIES
     zk_dataset_layout(n, nc, &ds->meta.log_rows, &ds->meta.log_cols);
-#else /* dataset.h before zk_dataset_layout (being added in parallel): the old rule */
-    ds->meta.log_rows = prep_clog2((uint64_t)n + ZK_DATASET_MIN_BLIND_ROWS);
-    ds->meta.log_cols = prep_clog2(nc);
-#endif
     ds->meta.col_names = calloc(nc, sizeof(char *));
     ds->values = malloc(((size_t)n * nc + 1) * sizeof *ds->values);
     if (!ds->meta.col_names || !ds->values) {
