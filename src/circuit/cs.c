@@ -133,6 +133,8 @@ void zk_cs_free(zk_cs *cs)
     free(cs->labels);
     free(cs->seg_first);
     free(cs->seg_log);
+    free(cs->mm);
+    free(cs->copy);
     for (int k = 0; k < 4; k++)
         zk_lc_free(&cs->s[k]);
     free(cs);
@@ -536,7 +538,7 @@ int zk_cs_check(const zk_cs *cs)
                             first, cs->n_cons, (long long)gl_to_i64(row_value(cs, &cs->m[0], first)),
                             (long long)gl_to_i64(row_value(cs, &cs->m[1], first)),
                             (long long)gl_to_i64(row_value(cs, &cs->m[2], first)));
-    return ZK_OK;
+    return zk_cs_matmul_check(cs);
 }
 
 /* ------------------------------------------------------------ R1CS view */

@@ -14,6 +14,14 @@
 
 #include "zkmlops/circuit.h"
 
+/* One native matrix product: segments Z (first wire z, 2^(bv+cv)), X (x,
+ * 2^(bv+jv)), W (w, 2^(cv+jv)), Z[b][c] = sum_{j<k} X[b][j] W[c][j] for all
+ * b, c; the Libra mask of its sumcheck at wires mask.. (random). */
+typedef struct {
+    uint32_t z, x, w, mask;
+    uint32_t bv, cv, jv, k;
+} zk_cs_matmul_block;
+
 typedef struct {
     uint64_t *row_ptr; /* rcap + 1 entries */
     uint32_t *wire;    /* tcap entries */
@@ -45,6 +53,12 @@ struct zk_cs {
     uint32_t *seg_first;
     uint8_t *seg_log;
     uint32_t n_seg, seg_cap;
+    /* native matrix products (zk_cs_matmul), in creation order */
+    zk_cs_matmul_block *mm;
+    uint32_t n_mm, mm_cap;
+    /* copies (dst wire, src wire): proved as one linear claim, no constraint */
+    uint32_t *copy;   /* 2 * n_copy entries */
+    uint64_t n_copy, copy_cap;
 };
 
 /* Record an error once (sticky). Returns st. */
@@ -59,5 +73,10 @@ void zk_cs_set_value(zk_cs *cs, uint32_t wire, gl_t value);
 int zk_cs_segment_log_len(const zk_cs *cs, uint32_t first);
 /* Check constraint i against the values: 1 if satisfied. */
 int zk_cs_row_ok(const zk_cs *cs, uint32_t i);
+/* Record the copy "wire dst equals wire src" (dst private). 0 or the sticky error. */
+int zk_cs_copy(zk_cs *cs, uint32_t dst, uint32_t src);
+/* Prover mode: every matrix product block and every copy holds (ZK_OK, or ZK_ERR_INPUT
+ * naming the block and entry). */
+int zk_cs_matmul_check(const zk_cs *cs);
 
 #endif

@@ -15,6 +15,7 @@
  * evaluations, inner sumcheck, inner evaluations, opening, [link openings]).
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "circuit/cs_internal.h"
@@ -68,6 +69,52 @@ static int convert_links(const zk_cs *cs, const zk_cs_link *links, size_t n_link
     return ZK_OK;
 }
 
+/* Matrix product blocks and copies -> w-offsets (ext->mm / ext->cp malloc'd,
+ * NULL if none; free with free_ext). */
+typedef struct {
+    zk_spartan_matmul *mm;
+    zk_spartan_copy *cp;
+    zk_spartan_ext ext;
+} ext_buf;
+
+static void free_ext(ext_buf *e)
+{
+    free(e->mm);
+    free(e->cp);
+    memset(e, 0, sizeof *e);
+}
+
+static int convert_ext(const zk_cs *cs, ext_buf *eb)
+{
+    memset(eb, 0, sizeof *eb);
+    zk_spartan_ext *ext = &eb->ext;
+    uint64_t base = (uint64_t)1 + cs->n_public;
+    zk_spartan_matmul *m = cs->n_mm ? malloc(cs->n_mm * sizeof *m) : NULL;
+    zk_spartan_copy *c = cs->n_copy ? malloc(cs->n_copy * sizeof *c) : NULL;
+    if ((cs->n_mm && !m) || (cs->n_copy && !c)) {
+        free(m);
+        free(c);
+        return zk_set_error(ZK_ERR_NOMEM, "out of memory");
+    }
+    for (uint32_t i = 0; i < cs->n_mm; i++) {
+        const zk_cs_matmul_block *b = &cs->mm[i];
+        m[i] = (zk_spartan_matmul){b->z - base, b->x - base, b->w - base, b->mask - base, b->bv, b->cv, b->jv, b->k};
+    }
+    for (uint64_t i = 0; i < cs->n_copy; i++) {
+        uint32_t d = cs->copy[2 * i], s = cs->copy[2 * i + 1];
+        c[i].dst = d - base;
+        c[i].src_public = s <= cs->n_public;
+        c[i].src = s <= cs->n_public ? s : s - base;
+    }
+    eb->mm = m;
+    eb->cp = c;
+    ext->mm = m;
+    ext->n_mm = cs->n_mm;
+    ext->cp = c;
+    ext->n_cp = cs->n_copy;
+    return ZK_OK;
+}
+
 int zk_cs_prove(zk_cs *cs, const uint8_t *context, size_t context_len, const zk_cs_link *links, size_t n_links,
                 zk_wbuf *proof)
 {
@@ -86,19 +133,33 @@ int zk_cs_prove(zk_cs *cs, const uint8_t *context, size_t context_len, const zk_
     const zk_r1cs *r = zk_cs_r1cs(cs);
     if (!r)
         return zk_set_error(cs->st, "%s", cs->err);
+    ext_buf ext;
+    if ((rc = convert_ext(cs, &ext)) != ZK_OK)
+        return rc;
     zk_transcript t;
     zk_transcript_init(&t, CS_PROTOCOL);
     zk_transcript_absorb(&t, "cs-context", context, context_len);
-    return zk_spartan_prove_core(r, cs->val, &t, sl, n_links, proof);
+    rc = zk_spartan_prove_core(r, cs->val, &t, sl, n_links, &ext.ext, proof);
+    free_ext(&ext);
+    return rc;
 }
 
 /* Soundness of the proof: Spartan's terms, plus the link checks (a
  * Schwartz-Zippel term m_k / |F^3| per link, folded into sumcheck_bits) and
  * each linked commitment's WHIR opening. */
-static void security(zk_spartan_security *sec, const zk_spartan_layout *L, const zk_cs_link *links, size_t n_links)
+static void security(zk_spartan_security *sec, const zk_spartan_layout *L, const zk_cs_link *links, size_t n_links,
+                     const zk_cs *cs)
 {
     zk_spartan_security_compute(sec, L);
     double events = 4.0 * L->row_vars + 2.0 * L->col_vars + 4.0;
+    /* matrix products: tau (bv + cv), Libra rho (1), 3 jv rounds of degree 3, gamma power (1) */
+    for (uint32_t i = 0; i < cs->n_mm; i++) {
+        const zk_cs_matmul_block *b = &cs->mm[i];
+        events += (double)b->bv + b->cv + 3.0 * b->jv + 2.0;
+        sec->expected_proof_bytes += 8 + 24 * (1 + 1 + (size_t)b->jv * 4 + 3);
+    }
+    if (cs->n_copy) /* delta^i coefficients: degree n_copy - 1 in delta */
+        events += (double)cs->n_copy;
     for (size_t k = 0; k < n_links; k++) {
         events += links[k].com->params.n_vars;
         zk_soundness_report rep;
@@ -134,11 +195,16 @@ int zk_cs_verify(zk_cs *cs, const uint8_t *context, size_t context_len, const zk
     zk_transcript_absorb(&t, "cs-context", context, context_len);
     zk_rbuf rb;
     zk_rbuf_init(&rb, proof, proof_len);
-    if ((rc = zk_spartan_verify_core(r, cs->val + 1, cs->n_public, &t, sl, n_links, &rb)) != ZK_OK)
+    ext_buf ext;
+    if ((rc = convert_ext(cs, &ext)) != ZK_OK)
+        return rc;
+    rc = zk_spartan_verify_core(r, cs->val + 1, cs->n_public, &t, sl, n_links, &ext.ext, &rb);
+    free_ext(&ext);
+    if (rc != ZK_OK)
         return rc;
     if (zk_rbuf_left(&rb) != 0)
         return zk_set_error(ZK_ERR_REJECT, "%zu unexpected bytes after the last section", zk_rbuf_left(&rb));
     if (sec)
-        security(sec, &L, links, n_links);
+        security(sec, &L, links, n_links, cs);
     return ZK_OK;
 }

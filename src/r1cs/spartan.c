@@ -426,12 +426,261 @@ static void link_point(gl3_t *pt, const zk_spartan_layout *L, const gl3_t *rho, 
         pt[i] = gl3_from_gl((off >> i) & 1);
 }
 
+
+/* ------------------------------------------------------------ native matrix products */
+
+static int reject(const char *what);
+
+/* Shape checks of the matrix products against the layout (both sides). */
+static int check_matmuls(const zk_spartan_layout *L, const zk_spartan_matmul *mm, size_t n_mm)
+{
+    if (n_mm > ZK_SPARTAN_MAX_MATMULS)
+        return zk_set_error(ZK_ERR_INPUT, "%zu matrix products (at most %u per proof)", n_mm, ZK_SPARTAN_MAX_MATMULS);
+    for (size_t i = 0; i < n_mm; i++) {
+        const zk_spartan_matmul *m = &mm[i];
+        uint32_t v[3] = {m->bv + m->cv, m->bv + m->jv, m->cv + m->jv};
+        uint64_t off[3] = {m->z_off, m->x_off, m->w_off};
+        if (m->jv < 1 || m->jv > 30 || m->bv > 30 || m->cv > 30 || m->k < 1 || m->k > ((uint64_t)1 << m->jv))
+            return zk_set_error(ZK_ERR_INPUT, "matrix product %zu: bad shape (2^%u x 2^%u x 2^%u, k = %llu)", i, m->bv,
+                                m->cv, m->jv, (unsigned long long)m->k);
+        for (int b = 0; b < 3; b++) {
+            uint64_t len = (uint64_t)1 << v[b];
+            if (v[b] > ZK_WHIR_MAX_VARS || (off[b] & (len - 1)) != 0 || off[b] + len > L->n_priv)
+                return zk_set_error(ZK_ERR_INPUT, "matrix product %zu: block %d (2^%u at w-offset %llu) is not an "
+                                                  "aligned block of the witness",
+                                    i, b, v[b], (unsigned long long)off[b]);
+        }
+        if (m->mask_off + zk_libra_coeffs_len(m->jv, ZK_SPARTAN_MATMUL_DEGREE) > L->n_priv)
+            return zk_set_error(ZK_ERR_INPUT, "matrix product %zu: mask outside the witness", i);
+    }
+    return ZK_OK;
+}
+
+int zk_spartan_test_cheat_copies = 0;
+
+static int check_copies(const zk_spartan_layout *L, const zk_spartan_copy *cp, size_t n_cp)
+{
+    for (size_t i = 0; i < n_cp; i++)
+        if (cp[i].dst >= L->n_priv || (cp[i].src_public ? cp[i].src > L->n_public : cp[i].src >= L->n_priv))
+            return zk_set_error(ZK_ERR_INPUT, "copy %zu: wire outside the witness", i);
+    return ZK_OK;
+}
+
+/* Copies as one linear form: wts[dst_i] += g delta^i, wts[src_i] -= g delta^i
+ * (private sources); returns sum_i g delta^i value(src_i) over the public
+ * sources (wire 0 = 1, wire j = pub[j - 1]), which the claim's value
+ * must include. */
+static gl3_t copy_weights(gl3_t *wts, const zk_spartan_copy *cp, size_t n_cp, gl3_t delta, gl3_t g,
+                          const gl_t *pub)
+{
+    gl3_t d = g, val = gl3_zero();
+    for (size_t i = 0; i < n_cp; i++) {
+        wts[cp[i].dst] = gl3_add(wts[cp[i].dst], d);
+        if (cp[i].src_public)
+            val = gl3_add(val, gl3_mul_gl(d, cp[i].src == 0 ? 1 : pub[cp[i].src - 1]));
+        else
+            wts[cp[i].src] = gl3_sub(wts[cp[i].src], d);
+        d = gl3_mul(d, delta);
+    }
+    return val;
+}
+
+static int absorb_copies(zk_transcript *t, const zk_spartan_copy *cp, size_t n_cp)
+{
+    if (!n_cp)
+        return ZK_OK;
+    uint64_t *enc = malloc(2 * n_cp * sizeof *enc);
+    if (!enc)
+        return zk_set_error(ZK_ERR_NOMEM, "out of memory (copies)");
+    for (size_t i = 0; i < n_cp; i++) {
+        enc[2 * i] = cp[i].dst;
+        enc[2 * i + 1] = cp[i].src | ((uint64_t)(cp[i].src_public != 0) << 63);
+    }
+    zk_transcript_absorb(t, "cs-copies", (const uint8_t *)enc, 2 * n_cp * sizeof *enc);
+    free(enc);
+    return ZK_OK;
+}
+
+/* gamma^(2 + n_mm): the weight of the copy form in the combined linear claim. */
+static gl3_t copy_gamma(gl3_t gamma, size_t n_mm)
+{
+    gl3_t g = gl3_mul(gamma, gamma);
+    for (size_t i = 0; i < n_mm; i++)
+        g = gl3_mul(g, gamma);
+    return g;
+}
+
+static void absorb_matmuls(zk_transcript *t, const zk_spartan_matmul *mm, size_t n_mm)
+{
+    for (size_t i = 0; i < n_mm; i++) {
+        const zk_spartan_matmul *m = &mm[i];
+        gl_t d[8] = {m->z_off, m->x_off, m->w_off, m->mask_off, m->bv, m->cv, m->jv, m->k};
+        zk_transcript_absorb_gl(t, "cs-matmul-shape", d, 8);
+    }
+}
+
+/* Per product: the challenges and the values the prover reveals. */
+typedef struct {
+    gl3_t tau[64];     /* tau_c (cv), then tau_b (bv) */
+    gl3_t rho[32];     /* sumcheck point (jv) */
+    gl3_t pz[64], px[64], pw[64]; /* full points on w */
+    gl3_t v[4];        /* z, x, y, mask value */
+} mm_claim;
+
+/* local coordinates a[0..na) then b[0..nb), then the bits of off >> (na + nb). */
+static void mm_point(gl3_t *pt, const zk_spartan_layout *L, const gl3_t *a, uint32_t na, const gl3_t *b, uint32_t nb,
+                     uint64_t off)
+{
+    uint32_t n = L->col_vars - 1;
+    for (uint32_t i = 0; i < na; i++)
+        pt[i] = a[i];
+    for (uint32_t i = 0; i < nb; i++)
+        pt[na + i] = b[i];
+    for (uint32_t i = na + nb; i < n; i++)
+        pt[i] = gl3_from_gl((off >> i) & 1);
+}
+
+static void mm_points(mm_claim *c, const zk_spartan_layout *L, const zk_spartan_matmul *m)
+{
+    mm_point(c->pz, L, c->tau, m->cv, c->tau + m->cv, m->bv, m->z_off);
+    mm_point(c->px, L, c->rho, m->jv, c->tau + m->cv, m->bv, m->x_off);
+    mm_point(c->pw, L, c->rho, m->jv, c->tau, m->cv, m->w_off);
+}
+
+/* T_r[j] = sum_a eq(r, a) T[a * 2^jv + j] for a block T of 2^(av + jv) entries. */
+static void mm_fold_rows(gl3_t *out, const gl_t *T, const gl3_t *eqa, uint32_t av, uint32_t jv)
+{
+    uint64_t nj = (uint64_t)1 << jv, na = (uint64_t)1 << av;
+#pragma omp parallel for schedule(static) if (nj * na >= PAR_MIN)
+    for (uint64_t j = 0; j < nj; j++) {
+        gl3_t acc = gl3_zero();
+        for (uint64_t a = 0; a < na; a++)
+            acc = gl3_add(acc, gl3_mul_gl(eqa[a], T[a * nj + j]));
+        out[j] = acc;
+    }
+}
+
+static int prove_matmul(const prover *P, const zk_spartan_matmul *m, zk_transcript *t, zk_wbuf *proof,
+                        mm_claim *c)
+{
+    const gl_t *w = P->z + P->half;
+    uint64_t nj = (uint64_t)1 << m->jv;
+    zk_transcript_challenge_gl3s(t, "cs-matmul-tau", c->tau, m->cv + m->bv);
+    c->v[0] = zk_mle_eval_gl(w + m->z_off, m->bv + m->cv, c->tau);
+    size_t big = ((size_t)1 << (m->bv > m->cv ? m->bv : m->cv));
+    gl3_t *eqa = malloc(big * sizeof *eqa), *xr = malloc(nj * sizeof *xr), *wr = malloc(nj * sizeof *wr);
+    gl_t *sel = malloc(nj * sizeof *sel);
+    zk_libra_mask mask = {m->jv, ZK_SPARTAN_MATMUL_DEGREE, NULL};
+    size_t ml = zk_libra_coeffs_len(m->jv, ZK_SPARTAN_MATMUL_DEGREE);
+    mask.coeffs = malloc(ml * sizeof *mask.coeffs);
+    int rc = ZK_ERR_NOMEM;
+    if (!eqa || !xr || !wr || !sel || !mask.coeffs) {
+        rc = zk_set_error(ZK_ERR_NOMEM, "out of memory (matrix product sumcheck, 2^%u)", m->jv);
+        goto done;
+    }
+    memcpy(mask.coeffs, w + m->mask_off, ml * sizeof *mask.coeffs);
+    zk_eq_table(eqa, c->tau + m->cv, m->bv);
+    mm_fold_rows(xr, w + m->x_off, eqa, m->bv, m->jv);
+    zk_eq_table(eqa, c->tau, m->cv);
+    mm_fold_rows(wr, w + m->w_off, eqa, m->cv, m->jv);
+    for (uint64_t j = 0; j < nj; j++)
+        sel[j] = j < m->k;
+    zk_sc_instance inst;
+    memset(&inst, 0, sizeof inst);
+    inst.n_vars = m->jv;
+    inst.n_tables = 3;
+    inst.base[0] = sel;
+    inst.ext[1] = xr;
+    inst.ext[2] = wr;
+    inst.n_terms = 1;
+    inst.terms[0] = (zk_sc_term){gl3_one(), 3, {0, 1, 2, 0}};
+    gl3_t evals[3];
+    size_t s = zk_proof_section_begin(proof, ZK_SPARTAN_SEC_MATMUL);
+    zk_wbuf_gl3s(proof, &c->v[0], 1);
+    if ((rc = zk_sumcheck_prove_zk(&inst, c->v[0], &mask, t, proof, c->rho, evals, &c->v[3])) != ZK_OK)
+        goto done;
+    c->v[1] = evals[1];
+    c->v[2] = evals[2];
+    zk_wbuf_gl3s(proof, c->v + 1, 3);
+    zk_proof_section_end(proof, s);
+    zk_transcript_absorb_gl3(t, "cs-matmul-evals", c->v + 1, 3);
+    mm_points(c, &P->L, m);
+    rc = ZK_OK;
+done:
+    free(eqa);
+    free(xr);
+    free(wr);
+    free(sel);
+    zk_libra_mask_free(&mask);
+    return rc;
+}
+
+static int verify_matmul(const zk_spartan_layout *L, const zk_spartan_matmul *m, zk_transcript *t, zk_rbuf *r,
+                         mm_claim *c, size_t idx)
+{
+    zk_rbuf sub;
+    int rc;
+    zk_transcript_challenge_gl3s(t, "cs-matmul-tau", c->tau, m->cv + m->bv);
+    if ((rc = zk_proof_section_read(r, ZK_SPARTAN_SEC_MATMUL, "matrix product", &sub)) != ZK_OK)
+        return rc;
+    zk_rbuf_gl3s(&sub, &c->v[0], 1);
+    gl3_t final, rho;
+    if (zk_sumcheck_verify_zk(m->jv, ZK_SPARTAN_MATMUL_DEGREE, c->v[0], t, &sub, c->rho, &final, &rho) != ZK_OK) {
+        char what[64];
+        snprintf(what, sizeof what, "matrix product %zu: sumcheck rejected", idx);
+        return reject(what);
+    }
+    zk_rbuf_gl3s(&sub, c->v + 1, 3);
+    if ((rc = zk_proof_section_done(&sub, "matrix product")) != ZK_OK)
+        return rc;
+    /* S~(rho) = sum_{j < k} eq(rho, j) */
+    gl3_t *eqj = malloc(((size_t)1 << m->jv) * sizeof *eqj);
+    if (!eqj)
+        return zk_set_error(ZK_ERR_NOMEM, "out of memory (matrix product check)");
+    zk_eq_table(eqj, c->rho, m->jv);
+    gl3_t sv = gl3_zero();
+    for (uint64_t j = 0; j < m->k; j++)
+        sv = gl3_add(sv, eqj[j]);
+    free(eqj);
+    gl3_t expect = gl3_add(gl3_mul(sv, gl3_mul(c->v[1], c->v[2])), gl3_mul(rho, c->v[3]));
+    if (!gl3_eq(expect, final))
+        return zk_set_error(ZK_ERR_REJECT, "matrix product %zu: final check failed (Z is not X W^T)", idx);
+    zk_transcript_absorb_gl3(t, "cs-matmul-evals", c->v + 1, 3);
+    mm_points(c, L, m);
+    return ZK_OK;
+}
+
+/* Claims of the products on w (3 point claims each) appended to cl, and their
+ * mask forms added to the linear weights with gamma^(2 + i). */
+static void mm_add_claims(zk_whir_claim *cl, gl3_t *wts, gl3_t *lin_value, mm_claim *c, const zk_spartan_matmul *mm,
+                          size_t n_mm, gl3_t gamma)
+{
+    gl3_t g = gl3_mul(gamma, gamma);
+    gl3_t lf[3 * 30 * 4];
+    for (size_t i = 0; i < n_mm; i++) {
+        cl[3 * i + 0] = (zk_whir_claim){ZK_CLAIM_POINT, c[i].pz, NULL, c[i].v[0]};
+        cl[3 * i + 1] = (zk_whir_claim){ZK_CLAIM_POINT, c[i].px, NULL, c[i].v[1]};
+        cl[3 * i + 2] = (zk_whir_claim){ZK_CLAIM_POINT, c[i].pw, NULL, c[i].v[2]};
+        size_t ml = zk_libra_coeffs_len(mm[i].jv, ZK_SPARTAN_MATMUL_DEGREE);
+        zk_libra_linear_form(lf, mm[i].jv, ZK_SPARTAN_MATMUL_DEGREE, c[i].rho);
+        for (size_t e = 0; e < ml; e++)
+            wts[mm[i].mask_off + e] = gl3_add(wts[mm[i].mask_off + e], gl3_mul(g, lf[e]));
+        *lin_value = gl3_add(*lin_value, gl3_mul(g, c[i].v[3]));
+        g = gl3_mul(g, gamma);
+    }
+}
+
 #define MAX_LINKS 8
 
 int zk_spartan_prove_core(const zk_r1cs *c, const gl_t *witness, zk_transcript *t, const zk_spartan_link *links,
-                          size_t n_links, zk_wbuf *proof)
+                          size_t n_links, const zk_spartan_ext *ext, zk_wbuf *proof)
 {
     ZK_CHECK_ARG(c != NULL && witness != NULL && t != NULL && proof != NULL && (links != NULL || n_links == 0));
+    const zk_spartan_ext none = {NULL, 0, NULL, 0};
+    if (!ext)
+        ext = &none;
+    const zk_spartan_matmul *mm = ext->mm;
+    size_t n_mm = ext->n_mm;
     prover P;
     memset(&P, 0, sizeof P);
     P.c = c;
@@ -439,7 +688,8 @@ int zk_spartan_prove_core(const zk_r1cs *c, const gl_t *witness, zk_transcript *
     if ((rc = zk_spartan_layout_compute(&P.L, c)) != ZK_OK)
         return rc;
     const zk_spartan_layout *L = &P.L;
-    if ((rc = check_links(L, links, n_links)) != ZK_OK)
+    if ((rc = check_links(L, links, n_links)) != ZK_OK || (rc = check_matmuls(L, mm, n_mm)) != ZK_OK ||
+        (rc = check_copies(L, ext->cp, ext->n_cp)) != ZK_OK)
         return rc;
     for (size_t k = 0; k < n_links; k++) {
         ZK_CHECK_ARG(links[k].wit != NULL && links[k].com != NULL);
@@ -462,6 +712,11 @@ int zk_spartan_prove_core(const zk_r1cs *c, const gl_t *witness, zk_transcript *
 
     absorb_statement(t, c, witness + 1, L->n_public);
     absorb_links(t, links, n_links);
+    absorb_matmuls(t, mm, n_mm);
+    if ((rc = absorb_copies(t, ext->cp, ext->n_cp)) != ZK_OK) {
+        prover_free(&P);
+        return rc;
+    }
     zk_whir_commitment_absorb(t, &P.com);
     size_t s = zk_proof_section_begin(proof, SEC_BINDING);
     write_binding(proof, c);
@@ -494,19 +749,51 @@ int zk_spartan_prove_core(const zk_r1cs *c, const gl_t *witness, zk_transcript *
         prover_free(&P);
         return rc;
     }
+    mm_claim *mc = n_mm ? calloc(n_mm, sizeof *mc) : NULL;
+    zk_whir_claim *cl = malloc((2 + MAX_LINKS + 3 * n_mm) * sizeof *cl);
+    if ((n_mm && !mc) || !cl) {
+        free(mc);
+        free(cl);
+        prover_free(&P);
+        return zk_set_error(ZK_ERR_NOMEM, "out of memory (matrix product claims)");
+    }
+    for (size_t i = 0; i < n_mm; i++)
+        if ((rc = prove_matmul(&P, &mm[i], t, proof, &mc[i])) != ZK_OK) {
+            free(mc);
+            free(cl);
+            prover_free(&P);
+            return rc;
+        }
+    gl3_t delta = ext->n_cp ? zk_transcript_challenge_gl3(t, "cs-copy-delta") : gl3_zero();
     gl3_t gamma = zk_transcript_challenge_gl3(t, "r1cs-gamma");
     if (!(P.wts = calloc(P.half, sizeof *P.wts)) || mask_weights(P.wts, L, P.rx, P.ry, gamma) != 0) {
+        free(mc);
+        free(cl);
         prover_free(&P);
         return zk_set_error(ZK_ERR_NOMEM, "out of memory (opening weights)");
     }
-    zk_whir_claim cl[2 + MAX_LINKS];
+    gl3_t lin_value = gl3_add(ev[3], gl3_mul(gamma, iv[1]));
+    mm_add_claims(cl + 2 + n_links, P.wts, &lin_value, mc, mm, n_mm, gamma);
+    lin_value = gl3_add(lin_value, copy_weights(P.wts, ext->cp, ext->n_cp, delta, copy_gamma(gamma, n_mm), witness + 1));
+    if (zk_spartan_test_cheat_copies) { /* claim what the (possibly broken) witness gives */
+        gl3_t d = copy_gamma(gamma, n_mm);
+        const gl_t *w = P.z + P.half;
+        for (size_t i = 0; i < ext->n_cp; i++) {
+            const zk_spartan_copy *cp = &ext->cp[i];
+            gl_t src = cp->src_public ? witness[cp->src] : w[cp->src];
+            lin_value = gl3_add(lin_value, gl3_mul_gl(d, gl_sub(w[cp->dst], src)));
+            d = gl3_mul(d, delta);
+        }
+    }
     cl[0] = (zk_whir_claim){ZK_CLAIM_POINT, P.ry, NULL, iv[0]};
-    cl[1] = (zk_whir_claim){ZK_CLAIM_LINEAR, NULL, P.wts, gl3_add(ev[3], gl3_mul(gamma, iv[1]))};
+    cl[1] = (zk_whir_claim){ZK_CLAIM_LINEAR, NULL, P.wts, lin_value};
     for (size_t k = 0; k < n_links; k++)
         cl[2 + k] = (zk_whir_claim){ZK_CLAIM_POINT, pts[k], NULL, u[k]};
     s = zk_proof_section_begin(proof, SEC_OPEN);
-    rc = zk_whir_open(&P.wit, &P.com, cl, 2 + n_links, t, proof);
+    rc = zk_whir_open(&P.wit, &P.com, cl, 2 + n_links + 3 * n_mm, t, proof);
     zk_proof_section_end(proof, s);
+    free(mc);
+    free(cl);
     prover_free(&P);
     for (size_t k = 0; k < n_links && rc == ZK_OK; k++) {
         zk_whir_claim lc = {ZK_CLAIM_POINT, rho[k], NULL, u[k]};
@@ -531,7 +818,7 @@ int zk_r1cs_prove(const zk_r1cs *c, const gl_t *witness, size_t n, const zk_r1cs
     zk_transcript t;
     zk_transcript_init(&t, SPARTAN_PROTOCOL);
     zk_proof_header_write(proof, ZK_PROOF_R1CS);
-    return zk_spartan_prove_core(c, witness, &t, NULL, 0, proof);
+    return zk_spartan_prove_core(c, witness, &t, NULL, 0, NULL, proof);
 }
 
 /* ------------------------------------------------------------ verifier */
@@ -707,14 +994,21 @@ static int verify_binding(zk_rbuf *r, const zk_r1cs *c, zk_whir_params *wp, cons
 }
 
 int zk_spartan_verify_core(const zk_r1cs *c, const gl_t *pub, size_t n_pub, zk_transcript *t,
-                           const zk_spartan_link *links, size_t n_links, zk_rbuf *r)
+                           const zk_spartan_link *links, size_t n_links, const zk_spartan_ext *ext,
+                           zk_rbuf *r)
 {
     ZK_CHECK_ARG(c != NULL && (pub != NULL || n_pub == 0) && t != NULL && r != NULL && (links != NULL || n_links == 0));
+    const zk_spartan_ext none = {NULL, 0, NULL, 0};
+    if (!ext)
+        ext = &none;
+    const zk_spartan_matmul *mm = ext->mm;
+    size_t n_mm = ext->n_mm;
     zk_spartan_layout L;
     int rc = zk_spartan_layout_compute(&L, c);
     if (rc != ZK_OK)
         return rc;
-    if ((rc = check_links(&L, links, n_links)) != ZK_OK)
+    if ((rc = check_links(&L, links, n_links)) != ZK_OK || (rc = check_matmuls(&L, mm, n_mm)) != ZK_OK ||
+        (rc = check_copies(&L, ext->cp, ext->n_cp)) != ZK_OK)
         return rc;
     zk_rbuf sub;
     zk_whir_params wp;
@@ -722,6 +1016,9 @@ int zk_spartan_verify_core(const zk_r1cs *c, const gl_t *pub, size_t n_pub, zk_t
         return rc;
     absorb_statement(t, c, pub, n_pub);
     absorb_links(t, links, n_links);
+    absorb_matmuls(t, mm, n_mm);
+    if ((rc = absorb_copies(t, ext->cp, ext->n_cp)) != ZK_OK)
+        return rc;
     if ((rc = zk_proof_section_read(r, SEC_COMMIT, "commitment", &sub)) != ZK_OK)
         return rc;
     zk_whir_commitment com;
@@ -793,24 +1090,47 @@ int zk_spartan_verify_core(const zk_r1cs *c, const gl_t *pub, size_t n_pub, zk_t
                                            "committed witness do not satisfy the circuit)");
     zk_transcript_absorb_gl3(t, "r1cs-inner-evals", iv, 2);
 
+    /* native matrix products */
+    mm_claim *mc = n_mm ? calloc(n_mm, sizeof *mc) : NULL;
+    zk_whir_claim *cl = malloc((2 + MAX_LINKS + 3 * n_mm) * sizeof *cl);
+    if ((n_mm && !mc) || !cl) {
+        free(mc);
+        free(cl);
+        return zk_set_error(ZK_ERR_NOMEM, "out of memory (matrix product claims)");
+    }
+    for (size_t i = 0; i < n_mm; i++)
+        if ((rc = verify_matmul(&L, &mm[i], t, r, &mc[i], i)) != ZK_OK) {
+            free(mc);
+            free(cl);
+            return rc;
+        }
+
     /* opening */
+    gl3_t delta = ext->n_cp ? zk_transcript_challenge_gl3(t, "cs-copy-delta") : gl3_zero();
     gl3_t gamma = zk_transcript_challenge_gl3(t, "r1cs-gamma");
     size_t half = (size_t)1 << (L.col_vars - 1);
     gl3_t *wts = calloc(half, sizeof *wts);
     if (!wts || mask_weights(wts, &L, rx, ry, gamma) != 0) {
         free(wts);
+        free(mc);
+        free(cl);
         return zk_set_error(ZK_ERR_NOMEM, "out of memory (opening weights)");
     }
-    zk_whir_claim cl[2 + MAX_LINKS];
+    gl3_t lin_value = gl3_add(ev[3], gl3_mul(gamma, iv[1]));
+    mm_add_claims(cl + 2 + n_links, wts, &lin_value, mc, mm, n_mm, gamma);
+    lin_value = gl3_add(lin_value, copy_weights(wts, ext->cp, ext->n_cp, delta, copy_gamma(gamma, n_mm), pub));
     cl[0] = (zk_whir_claim){ZK_CLAIM_POINT, ry, NULL, iv[0]};
-    cl[1] = (zk_whir_claim){ZK_CLAIM_LINEAR, NULL, wts, gl3_add(ev[3], gl3_mul(gamma, iv[1]))};
+    cl[1] = (zk_whir_claim){ZK_CLAIM_LINEAR, NULL, wts, lin_value};
     for (size_t k = 0; k < n_links; k++)
         cl[2 + k] = (zk_whir_claim){ZK_CLAIM_POINT, pts[k], NULL, u[k]};
     rc = zk_proof_section_read(r, SEC_OPEN, "opening", &sub);
-    if (rc == ZK_OK && zk_whir_verify(&com, cl, 2 + n_links, t, &sub) != ZK_OK)
-        rc = reject(n_links ? "witness opening rejected (or a linked block differs from its commitment)"
-                            : "witness opening rejected");
+    if (rc == ZK_OK && zk_whir_verify(&com, cl, 2 + n_links + 3 * n_mm, t, &sub) != ZK_OK)
+        rc = reject(n_links || n_mm ? "witness opening rejected (or a linked block differs from its commitment, or "
+                                      "a matrix product claim is false)"
+                                    : "witness opening rejected");
     free(wts);
+    free(mc);
+    free(cl);
     if (rc != ZK_OK)
         return rc;
     if ((rc = zk_proof_section_done(&sub, "opening")) != ZK_OK)
@@ -851,7 +1171,7 @@ int zk_r1cs_verify(const zk_r1cs *c, const gl_t *pub, size_t n_pub, const uint8_
         return rc;
     zk_transcript t;
     zk_transcript_init(&t, SPARTAN_PROTOCOL);
-    if ((rc = zk_spartan_verify_core(c, pub, n_pub, &t, NULL, 0, &r)) != ZK_OK)
+    if ((rc = zk_spartan_verify_core(c, pub, n_pub, &t, NULL, 0, NULL, &r)) != ZK_OK)
         return rc;
     if (zk_rbuf_left(&r) != 0)
         return zk_set_error(ZK_ERR_REJECT, "%zu unexpected bytes after the last section", zk_rbuf_left(&r));

@@ -1,0 +1,347 @@
+/* Native matrix products (circuit.h, zk_cs_matmul): the product wires against
+ * a plain __int128 reference on random shapes (private and public inputs,
+ * constants), zk_cs_check catching a wrong product or copy, proofs that
+ * verify, and soundness: a wrong public input, a wrong output value, a
+ * corrupted Z, X or W block (proved through the Spartan core directly, which
+ * does not check the witness), a broken copy, and flipped proof bytes are all
+ * rejected; the sumcheck claim of a block equals the brute-force sum over the
+ * hypercube. Seeded (ZKM_TEST_SEED). */
+#include <string.h>
+
+#include "circuit/cs_internal.h"
+#include "r1cs/spartan_internal.h"
+#include "testutil.h"
+#include "zkmlops/circuit.h"
+#include "zkmlops/mle.h"
+
+static const uint8_t CTX[] = "test-matmul";
+
+typedef struct {
+    uint32_t rows, k, n;
+    int pub_x; /* x public */
+    int64_t *xv, *wv;
+} shape;
+
+static void fill(shape *s, test_rng *r, int64_t mag)
+{
+    s->xv = malloc((size_t)s->rows * s->k * sizeof *s->xv);
+    s->wv = malloc((size_t)s->n * s->k * sizeof *s->wv);
+    assert_non_null(s->xv);
+    assert_non_null(s->wv);
+    for (size_t i = 0; i < (size_t)s->rows * s->k; i++)
+        s->xv[i] = (int64_t)(test_rng_u64(r) % (uint64_t)(2 * mag + 1)) - mag;
+    for (size_t i = 0; i < (size_t)s->n * s->k; i++)
+        s->wv[i] = (int64_t)(test_rng_u64(r) % (uint64_t)(2 * mag + 1)) - mag;
+}
+
+/* Build the circuit: x (public or private), w private, out = x w^T, then one
+ * affine constraint per output so the outputs feed the R1CS; public outputs
+ * sum_c out[r][c] (claimed values taken from `claims` when verifying). */
+static zk_cs *build(const shape *s, int prover, const int64_t *claims, uint32_t **out_wires)
+{
+    zk_cs *cs = zk_cs_new(prover);
+    assert_non_null(cs);
+    uint32_t *x = malloc((size_t)s->rows * s->k * sizeof *x), *w = malloc((size_t)s->n * s->k * sizeof *w);
+    uint32_t *o = malloc((size_t)s->rows * s->n * sizeof *o);
+    uint32_t *sums = malloc(s->rows * sizeof *sums);
+    assert_true(x && w && o && sums);
+    for (uint32_t r = 0; r < s->rows; r++)
+        sums[r] = zk_cs_public_i64(cs, claims[r]);
+    for (size_t i = 0; i < (size_t)s->rows * s->k; i++)
+        x[i] = s->pub_x ? zk_cs_public_i64(cs, prover || s->pub_x ? s->xv[i] : 0) : zk_cs_private_i64(cs, s->xv[i]);
+    for (size_t i = 0; i < (size_t)s->n * s->k; i++)
+        w[i] = zk_cs_private_i64(cs, prover ? s->wv[i] : 0);
+    zk_cs_matmul(cs, x, w, s->rows, s->k, s->n, o);
+    int64_t *ones = malloc(s->n * sizeof *ones);
+    for (uint32_t c = 0; c < s->n; c++)
+        ones[c] = 1;
+    for (uint32_t r = 0; r < s->rows; r++) {
+        uint32_t t = zk_cs_affine(cs, o + (size_t)r * s->n, ones, s->n, 0);
+        zk_cs_assert_equal(cs, t, sums[r]);
+    }
+    free(ones);
+    free(x);
+    free(w);
+    free(sums);
+    if (out_wires)
+        *out_wires = o;
+    else
+        free(o);
+    return cs;
+}
+
+static void reference(const shape *s, int64_t *prod, int64_t *sums)
+{
+    for (uint32_t r = 0; r < s->rows; r++) {
+        __int128 tot = 0;
+        for (uint32_t c = 0; c < s->n; c++) {
+            __int128 a = 0;
+            for (uint32_t j = 0; j < s->k; j++)
+                a += (__int128)s->xv[(size_t)r * s->k + j] * s->wv[(size_t)c * s->k + j];
+            prod[(size_t)r * s->n + c] = (int64_t)a;
+            tot += a;
+        }
+        sums[r] = (int64_t)tot;
+    }
+}
+
+static int verify_with(const shape *s, const int64_t *claims, const zk_wbuf *w)
+{
+    zk_cs *vs = build(s, 0, claims, NULL);
+    int rc = zk_cs_verify(vs, CTX, sizeof CTX, NULL, 0, w->data, w->len, NULL);
+    zk_cs_free(vs);
+    return rc;
+}
+
+static void test_random_shapes(void **state)
+{
+    (void)state;
+    test_rng rng;
+    test_rng_seed(&rng, test_seed() ^ 0x11);
+    const uint32_t dims[][3] = {{1, 1, 1}, {1, 5, 3}, {3, 13, 7}, {2, 64, 10}, {5, 45, 1}, {8, 32, 16}};
+    for (size_t t = 0; t < sizeof dims / sizeof dims[0]; t++)
+        for (int pub = 0; pub < 2; pub++) {
+            shape s = {dims[t][0], dims[t][1], dims[t][2], pub, NULL, NULL};
+            fill(&s, &rng, 1000);
+            int64_t *prod = malloc((size_t)s.rows * s.n * sizeof *prod), *sums = malloc(s.rows * sizeof *sums);
+            reference(&s, prod, sums);
+            uint32_t *o;
+            zk_cs *cs = build(&s, 1, sums, &o);
+            assert_int_equal(zk_cs_status(cs), ZK_OK);
+            for (size_t i = 0; i < (size_t)s.rows * s.n; i++)
+                assert_int_equal(zk_cs_value_i64(cs, o[i]), prod[i]);
+            assert_int_equal(zk_cs_check(cs), ZK_OK);
+            zk_wbuf w;
+            zk_wbuf_init(&w);
+            assert_int_equal(zk_cs_prove(cs, CTX, sizeof CTX, NULL, 0, &w), ZK_OK);
+            assert_int_equal(verify_with(&s, sums, &w), ZK_OK);
+            /* a wrong public output */
+            sums[0] += 1;
+            assert_int_equal(verify_with(&s, sums, &w), ZK_ERR_REJECT);
+            sums[0] -= 1;
+            /* a wrong public input */
+            if (pub) {
+                s.xv[0] += 1;
+                assert_int_equal(verify_with(&s, sums, &w), ZK_ERR_REJECT);
+                s.xv[0] -= 1;
+            }
+            zk_wbuf_free(&w);
+            free(o);
+            zk_cs_free(cs);
+            free(prod);
+            free(sums);
+            free(s.xv);
+            free(s.wv);
+        }
+}
+
+/* zk_cs_check sees a wrong product entry and a broken copy. */
+static void test_check_catches(void **state)
+{
+    (void)state;
+    test_rng rng;
+    test_rng_seed(&rng, test_seed() ^ 0x22);
+    shape s = {3, 20, 5, 0, NULL, NULL};
+    fill(&s, &rng, 100);
+    int64_t prod[15], sums[3];
+    reference(&s, prod, sums);
+    uint32_t *o;
+    zk_cs *cs = build(&s, 1, sums, &o);
+    assert_int_equal(zk_cs_check(cs), ZK_OK);
+    const zk_cs_matmul_block *b = &cs->mm[0];
+    /* a padding entry of Z (row 3 is padding) */
+    gl_t keep = zk_cs_value(cs, b->z + 3 * (1u << b->cv));
+    zk_cs_set_value(cs, b->z + 3 * (1u << b->cv), gl_add(keep, 1));
+    assert_int_equal(zk_cs_check(cs), ZK_ERR_INPUT);
+    zk_cs_set_value(cs, b->z + 3 * (1u << b->cv), keep);
+    /* a real entry of X: the copy breaks (and the product) */
+    keep = zk_cs_value(cs, b->x + 1);
+    zk_cs_set_value(cs, b->x + 1, gl_add(keep, 1));
+    assert_int_equal(zk_cs_check(cs), ZK_ERR_INPUT);
+    zk_cs_set_value(cs, b->x + 1, keep);
+    assert_int_equal(zk_cs_check(cs), ZK_OK);
+    free(o);
+    zk_cs_free(cs);
+    free(s.xv);
+    free(s.wv);
+}
+
+/* Prove a corrupted witness through the Spartan core (no witness check):
+ * the verifier must reject. kind 0: Z entry + matching R1CS, 1: X padding-free
+ * entry changed consistently with Z (copy broken), 2: W entry (copy broken),
+ * 3: Z padding entry only. */
+static int prove_corrupt(const shape *s, const int64_t *sums, int kind, zk_wbuf *w)
+{
+    zk_cs *cs = build(s, 1, sums, NULL);
+    const zk_cs_matmul_block *b = &cs->mm[0];
+    uint32_t nc = 1u << b->cv, nj = 1u << b->jv, nb = 1u << b->bv;
+    switch (kind) {
+    case 0: /* Z[0][0] += 1 and Z[0][1] -= 1: the row sums (R1CS) still hold */
+        zk_cs_set_value(cs, b->z, gl_add(zk_cs_value(cs, b->z), 1));
+        zk_cs_set_value(cs, b->z + 1, gl_sub(zk_cs_value(cs, b->z + 1), 1));
+        break;
+    case 1: { /* X[0][0] += 1 and Z recomputed: the product holds, the copy does not */
+        zk_cs_set_value(cs, b->x, gl_add(zk_cs_value(cs, b->x), 1));
+        for (uint32_t c = 0; c < nc; c++) {
+            gl_t acc = 0;
+            for (uint32_t j = 0; j < b->k; j++)
+                acc = gl_add(acc, gl_mul(zk_cs_value(cs, b->x + j), zk_cs_value(cs, b->w + c * nj + j)));
+            zk_cs_set_value(cs, b->z + c, acc);
+        }
+        break;
+    }
+    case 2: /* W[0][0] += 1 only */
+        zk_cs_set_value(cs, b->w, gl_add(zk_cs_value(cs, b->w), 1));
+        break;
+    default: /* a padding entry of Z */
+        zk_cs_set_value(cs, b->z + (nb - 1) * nc, gl_add(zk_cs_value(cs, b->z + (nb - 1) * nc), 1));
+        break;
+    }
+    assert_int_not_equal(zk_cs_check(cs), ZK_OK);
+    const zk_r1cs *r = zk_cs_r1cs(cs);
+    zk_spartan_matmul mm = {b->z - 1 - cs->n_public, b->x - 1 - cs->n_public, b->w - 1 - cs->n_public,
+                            b->mask - 1 - cs->n_public, b->bv, b->cv, b->jv, b->k};
+    zk_spartan_copy *cp = malloc(cs->n_copy * sizeof *cp);
+    for (uint64_t i = 0; i < cs->n_copy; i++) {
+        uint32_t d = cs->copy[2 * i], sr = cs->copy[2 * i + 1];
+        cp[i].dst = d - 1 - cs->n_public;
+        cp[i].src_public = sr <= cs->n_public;
+        cp[i].src = sr <= cs->n_public ? sr : sr - 1 - cs->n_public;
+    }
+    zk_spartan_ext ext = {&mm, 1, cp, cs->n_copy};
+    zk_transcript t;
+    zk_transcript_init(&t, "zkmlops/circuit/v1");
+    zk_transcript_absorb(&t, "cs-context", CTX, sizeof CTX);
+    zk_spartan_test_cheat_copies = 1;
+    int rc = zk_spartan_prove_core(r, cs->val, &t, NULL, 0, &ext, w);
+    zk_spartan_test_cheat_copies = 0;
+    free(cp);
+    zk_cs_free(cs);
+    return rc;
+}
+
+static void test_corrupt_witness_rejected(void **state)
+{
+    (void)state;
+    test_rng rng;
+    test_rng_seed(&rng, test_seed() ^ 0x33);
+    for (int pub = 0; pub < 2; pub++) {
+        shape s = {2, 30, 6, pub, NULL, NULL};
+        fill(&s, &rng, 500);
+        int64_t prod[12], sums[2];
+        reference(&s, prod, sums);
+        for (int kind = 0; kind < 4; kind++) {
+            zk_wbuf w;
+            zk_wbuf_init(&w);
+            assert_int_equal(prove_corrupt(&s, sums, kind, &w), ZK_OK);
+            int rc = verify_with(&s, sums, &w);
+            if (rc != ZK_ERR_REJECT)
+                fail_msg("corruption kind %d (public x %d) was not rejected: %d", kind, pub, rc);
+            zk_wbuf_free(&w);
+        }
+        free(s.xv);
+        free(s.wv);
+    }
+}
+
+/* Every byte of the matrix-product section flipped (and a sample elsewhere): rejected. */
+static void test_tampered_bytes(void **state)
+{
+    (void)state;
+    test_rng rng;
+    test_rng_seed(&rng, test_seed() ^ 0x44);
+    shape s = {2, 10, 3, 1, NULL, NULL};
+    fill(&s, &rng, 50);
+    int64_t prod[6], sums[2];
+    reference(&s, prod, sums);
+    zk_cs *cs = build(&s, 1, sums, NULL);
+    zk_wbuf w;
+    zk_wbuf_init(&w);
+    assert_int_equal(zk_cs_prove(cs, CTX, sizeof CTX, NULL, 0, &w), ZK_OK);
+    zk_cs *vs = build(&s, 0, sums, NULL);
+    size_t tried = 0;
+    for (size_t pos = 0; pos < w.len; pos += (pos < 4096 ? 1 : 97)) {
+        w.data[pos] ^= 0x5a;
+        int rc = zk_cs_verify(vs, CTX, sizeof CTX, NULL, 0, w.data, w.len, NULL);
+        w.data[pos] ^= 0x5a;
+        if (rc == ZK_OK)
+            fail_msg("flipping byte %zu of %zu was accepted", pos, w.len);
+        tried++;
+    }
+    assert_int_equal(zk_cs_verify(vs, CTX, sizeof CTX, NULL, 0, w.data, w.len, NULL), ZK_OK);
+    printf("# %zu byte flips rejected (proof %zu bytes)\n", tried, w.len);
+    zk_cs_free(vs);
+    zk_cs_free(cs);
+    zk_wbuf_free(&w);
+    free(s.xv);
+    free(s.wv);
+}
+
+/* The identity the sumcheck proves, by brute force over the hypercube:
+ * Z~(tau_b, tau_c) = sum_j [j < k] X~(tau_b, j) W~(tau_c, j). */
+static void test_identity_bruteforce(void **state)
+{
+    (void)state;
+    test_rng rng;
+    test_rng_seed(&rng, test_seed() ^ 0x55);
+    shape s = {3, 9, 5, 0, NULL, NULL};
+    fill(&s, &rng, 1000);
+    int64_t prod[15], sums[3];
+    reference(&s, prod, sums);
+    zk_cs *cs = build(&s, 1, sums, NULL);
+    const zk_cs_matmul_block *b = &cs->mm[0];
+    uint32_t nb = 1u << b->bv, nc = 1u << b->cv, nj = 1u << b->jv;
+    gl3_t tau[16];
+    for (uint32_t i = 0; i < b->bv + b->cv; i++)
+        tau[i] = test_rng_gl3(&rng);
+    const gl3_t *tc = tau, *tb = tau + b->cv;
+    gl3_t z = zk_mle_eval_gl(cs->val + b->z, b->bv + b->cv, tau);
+    gl3_t *eb = malloc(nb * sizeof *eb), *ec = malloc(nc * sizeof *ec);
+    zk_eq_table(eb, tb, b->bv);
+    zk_eq_table(ec, tc, b->cv);
+    gl3_t sum = gl3_zero();
+    for (uint32_t j = 0; j < b->k; j++) {
+        gl3_t xr = gl3_zero(), wr = gl3_zero();
+        for (uint32_t r = 0; r < nb; r++)
+            xr = gl3_add(xr, gl3_mul_gl(eb[r], cs->val[b->x + r * nj + j]));
+        for (uint32_t c = 0; c < nc; c++)
+            wr = gl3_add(wr, gl3_mul_gl(ec[c], cs->val[b->w + c * nj + j]));
+        sum = gl3_add(sum, gl3_mul(xr, wr));
+    }
+    assert_true(gl3_eq(sum, z));
+    /* and padding really is there: at least ZK_CS_MATMUL_PAD free columns, one free row */
+    assert_true(nj >= b->k + ZK_CS_MATMUL_PAD);
+    assert_true(nb > s.rows);
+    free(eb);
+    free(ec);
+    zk_cs_free(cs);
+    free(s.xv);
+    free(s.wv);
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    zk_cs *cs = zk_cs_new(1);
+    uint32_t x = zk_cs_private_i64(cs, 3), o[4] = {7, 7, 7, 7};
+    zk_cs_matmul(cs, &x, &x, 1, 0, 1, o);
+    assert_int_equal(zk_cs_status(cs), ZK_ERR_INPUT);
+    assert_int_equal(o[0], 0);
+    zk_cs_free(cs);
+    cs = zk_cs_new(1);
+    x = zk_cs_private_i64(cs, 3);
+    uint32_t bad = 999999;
+    zk_cs_matmul(cs, &x, &bad, 1, 1, 1, o);
+    assert_int_equal(zk_cs_status(cs), ZK_ERR_INPUT);
+    zk_cs_free(cs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_random_shapes),       cmocka_unit_test(test_check_catches),
+        cmocka_unit_test(test_corrupt_witness_rejected), cmocka_unit_test(test_tampered_bytes),
+        cmocka_unit_test(test_identity_bruteforce), cmocka_unit_test(test_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
