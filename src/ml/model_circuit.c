@@ -135,6 +135,37 @@ static zk_mh cs_argmax(zk_mx_backend *b, const zk_mh *x, size_t n, unsigned bits
     return sync(b, idx);
 }
 
+static int cs_matmul(zk_mx_backend *b, const zk_mh *x, const zk_mh *w, uint64_t rows, uint64_t k, uint64_t n,
+                     zk_mh *out)
+{
+    if (b->st)
+        return b->st;
+    if (rows > UINT32_MAX || k > UINT32_MAX || n > UINT32_MAX || rows * k > ZK_CS_MAX_WIRES ||
+        n * k > ZK_CS_MAX_WIRES || rows * n > ZK_CS_MAX_WIRES)
+        return b->st = zk_set_error(ZK_ERR_INPUT, "matrix product %llu x %llu x %llu is too large",
+                                    (unsigned long long)rows, (unsigned long long)k, (unsigned long long)n);
+    uint32_t *xw = malloc((size_t)(rows * k) * sizeof *xw), *ww = malloc((size_t)(n * k) * sizeof *ww);
+    uint32_t *ow = malloc((size_t)(rows * n) * sizeof *ow);
+    if (!xw || !ww || !ow) {
+        free(xw);
+        free(ww);
+        free(ow);
+        return b->st = zk_set_error(ZK_ERR_NOMEM, "out of memory");
+    }
+    for (uint64_t i = 0; i < rows * k; i++)
+        xw[i] = (uint32_t)x[i];
+    for (uint64_t i = 0; i < n * k; i++)
+        ww[i] = (uint32_t)w[i];
+    zk_cs_matmul(CS(b), xw, ww, (uint32_t)rows, (uint32_t)k, (uint32_t)n, ow);
+    for (uint64_t i = 0; i < rows * n; i++)
+        out[i] = ow[i];
+    free(xw);
+    free(ww);
+    free(ow);
+    sync(b, 0);
+    return b->st;
+}
+
 int zk_model_circuit(zk_cs *cs, const zk_model *m, uint32_t weights_first_wire, const uint32_t *in_wires,
                      uint32_t batch, uint32_t *out_wires)
 {
@@ -187,6 +218,7 @@ int zk_model_circuit_public_input(zk_cs *cs, const zk_model *m, uint32_t weights
     b.is_neg = cs_is_neg;
     b.select = cs_select;
     b.argmax = cs_argmax;
+    b.matmul = cs_matmul;
     st = zk_model_exec(m, &b, params, in, in_values, batch, out);
     if (st == ZK_OK && zk_cs_status(cs) != ZK_OK)
         st = (int)zk_cs_status(cs);

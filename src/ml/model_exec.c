@@ -127,6 +127,19 @@ static unsigned ceil_log2(uint64_t x)
     return k;
 }
 
+/* acc[r*n + c] = sum_{j<k} x[r*k + j] wt[c*k + j] (no bias, no rescale): the
+ * backend's native matrix product when it has one (the circuit: one
+ * sumcheck instead of rows*n*k multiplications), else one dot per entry. */
+static int mat_product(ex_t *e, const zk_mh *x, const zk_mh *wt, uint64_t rows, uint64_t k, uint64_t n, zk_mh *acc)
+{
+    if (e->b->matmul)
+        return e->b->matmul(e->b, x, wt, rows, k, n, acc);
+    for (uint64_t r = 0; r < rows; r++)
+        for (uint64_t c = 0; c < n; c++)
+            acc[r * n + c] = e->b->dot(e->b, x + r * k, wt + c * k, (size_t)k);
+    return e->b->st;
+}
+
 /* ---- Gemm / MatMul ---- */
 static int op_gemm(ex_t *e)
 {
@@ -166,12 +179,37 @@ static int op_gemm(ex_t *e)
     }
     if ((st = check_scales(e, s_acc, Y->scale)))
         return st;
-    zk_mh *w = scratch(e, (size_t)K + 1);
-    if (!w)
-        return ZK_ERR_NOMEM;
     const zk_mh *hb = hin(e, 1), *hc = C ? hin(e, 2) : NULL;
     zk_mh *ha = hin(e, 0), *hy = hout(e);
     uint64_t nc = C ? zk_tensor_numel(C) : 0;
+    if (e->b->matmul) {
+        zk_mh *wt = malloc((size_t)(N * K) * sizeof *wt), *acc = malloc((size_t)e->batch * (size_t)N * sizeof *acc);
+        if (!wt || !acc) {
+            free(wt);
+            free(acc);
+            return zk_set_error(ZK_ERR_NOMEM, "out of memory");
+        }
+        for (int64_t n = 0; n < N; n++)
+            for (int64_t k = 0; k < K; k++)
+                wt[n * K + k] = transB ? hb[n * K + k] : hb[k * N + n];
+        st = mat_product(e, ha, wt, e->batch, (uint64_t)K, (uint64_t)N, acc);
+        for (uint32_t i = 0; i < e->batch && !st; i++)
+            for (int64_t n = 0; n < N; n++) {
+                zk_mh a = acc[(size_t)i * N + n];
+                if (C) {
+                    zk_mh t[2] = {a, hc[nc == 1 ? 0 : n]};
+                    int64_t c[2] = {1, coef_c};
+                    a = e->b->lin(e->b, t, c, 2, 0);
+                }
+                hy[(size_t)i * N + n] = align(e, a, s_acc, Y->scale);
+            }
+        free(wt);
+        free(acc);
+        return st ? st : e->b->st;
+    }
+    zk_mh *w = scratch(e, (size_t)K + 1);
+    if (!w)
+        return ZK_ERR_NOMEM;
     int known = known_input(e, 0);
     for (int64_t n = 0; n < N; n++) {
         for (int64_t k = 0; k < K; k++)
@@ -220,11 +258,28 @@ static int op_matmul(ex_t *e)
     if ((st = check_scales(e, s_acc, Y->scale)))
         return st;
     uint64_t rows = zk_tensor_example_size(A) / (uint64_t)K * e->batch;
+    const zk_mh *hb = hin(e, 1);
+    zk_mh *ha = hin(e, 0), *hy = hout(e);
+    if (e->b->matmul) {
+        zk_mh *wt = malloc((size_t)(N * K) * sizeof *wt), *acc = malloc((size_t)(rows * (uint64_t)N) * sizeof *acc);
+        if (!wt || !acc) {
+            free(wt);
+            free(acc);
+            return zk_set_error(ZK_ERR_NOMEM, "out of memory");
+        }
+        for (int64_t n = 0; n < N; n++)
+            for (int64_t k = 0; k < K; k++)
+                wt[n * K + k] = hb[k * N + n];
+        st = mat_product(e, ha, wt, rows, (uint64_t)K, (uint64_t)N, acc);
+        for (uint64_t i = 0; i < rows * (uint64_t)N && !st; i++)
+            hy[i] = align(e, acc[i], s_acc, Y->scale);
+        free(wt);
+        free(acc);
+        return st ? st : e->b->st;
+    }
     zk_mh *w = scratch(e, (size_t)K);
     if (!w)
         return ZK_ERR_NOMEM;
-    const zk_mh *hb = hin(e, 1);
-    zk_mh *ha = hin(e, 0), *hy = hout(e);
     for (int64_t n = 0; n < N; n++) {
         for (int64_t k = 0; k < K; k++)
             w[k] = hb[k * N + n];
@@ -452,14 +507,67 @@ static int op_conv(ex_t *e)
     if ((st = check_scales(e, s_acc, Y->scale)))
         return st;
     size_t taps = (size_t)(Cg * g.kh * g.kw);
+    const zk_mh *hx = hin(e, 0), *hw = hin(e, 1), *hb = Bs ? hin(e, 2) : NULL;
+    zk_mh *hy = hout(e);
+    int64_t Mg = M / group;
+    if (e->b->matmul) { /* per group: im2col rows (batch x OH x OW) x taps, times the Mg x taps filters */
+        uint64_t rows = (uint64_t)e->batch * (uint64_t)(g.OH * g.OW);
+        zk_mh *cols = malloc((size_t)(rows * taps) * sizeof *cols), *wt = malloc((size_t)Mg * taps * sizeof *wt);
+        zk_mh *acc = malloc((size_t)(rows * (uint64_t)Mg) * sizeof *acc);
+        if (!cols || !wt || !acc) {
+            free(cols);
+            free(wt);
+            free(acc);
+            return zk_set_error(ZK_ERR_NOMEM, "out of memory (im2col, %llu x %zu)", (unsigned long long)rows, taps);
+        }
+        zk_mh zero = e->b->constant(e->b, 0);
+        st = e->b->st;
+        for (int64_t gi = 0; gi < group && !st; gi++) {
+            for (uint32_t i = 0; i < e->batch; i++)
+                for (int64_t oh = 0; oh < g.OH; oh++)
+                    for (int64_t ow = 0; ow < g.OW; ow++) {
+                        zk_mh *row = cols + (((uint64_t)i * g.OH + oh) * g.OW + ow) * taps;
+                        size_t t = 0;
+                        for (int64_t c = 0; c < Cg; c++)
+                            for (int64_t a = 0; a < g.kh; a++)
+                                for (int64_t bq = 0; bq < g.kw; bq++, t++) {
+                                    int64_t ih = oh * g.sh - g.pt + a * g.dh, iw = ow * g.sw - g.pl + bq * g.dw;
+                                    int64_t ci = gi * Cg + c;
+                                    row[t] = ih < 0 || ih >= g.H || iw < 0 || iw >= g.W
+                                                 ? zero
+                                                 : hx[(((int64_t)i * g.C + ci) * g.H + ih) * g.W + iw];
+                                }
+                    }
+            for (int64_t n = 0; n < Mg; n++)
+                memcpy(wt + (size_t)n * taps, hw + (size_t)(gi * Mg + n) * taps, taps * sizeof *wt);
+            st = mat_product(e, cols, wt, rows, taps, (uint64_t)Mg, acc);
+            for (uint64_t r = 0; r < rows && !st; r++) {
+                uint64_t i = r / (uint64_t)(g.OH * g.OW), pos = r % (uint64_t)(g.OH * g.OW);
+                for (int64_t n = 0; n < Mg; n++) {
+                    int64_t mo = gi * Mg + n;
+                    zk_mh a = acc[r * (uint64_t)Mg + (uint64_t)n];
+                    if (Bs) {
+                        zk_mh t2[2] = {a, hb[mo]};
+                        int64_t cf[2] = {1, coef_b};
+                        a = e->b->lin(e->b, t2, cf, 2, 0);
+                    }
+                    hy[((i * (uint64_t)M + (uint64_t)mo) * (uint64_t)g.OH * (uint64_t)g.OW) + pos] =
+                        align(e, a, s_acc, Y->scale);
+                }
+            }
+            if (!st)
+                st = e->b->st;
+        }
+        free(cols);
+        free(wt);
+        free(acc);
+        return st ? st : e->b->st;
+    }
     zk_mh *xs = scratch(e, taps + 1);
     if (!xs)
         return ZK_ERR_NOMEM;
     zk_mh *ws = xs + taps + 1;
     int known = known_input(e, 0);
-    const zk_mh *hx = hin(e, 0), *hw = hin(e, 1), *hb = Bs ? hin(e, 2) : NULL;
-    zk_mh *hy = hout(e);
-    int64_t Mg = M / group;
     for (uint32_t i = 0; i < e->batch; i++)
         for (int64_t mo = 0; mo < M; mo++) {
             int64_t gi = mo / Mg;

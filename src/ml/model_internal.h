@@ -31,6 +31,12 @@ typedef struct zk_mx_backend {
     zk_mh (*is_neg)(struct zk_mx_backend *b, zk_mh x, unsigned bits);
     zk_mh (*select)(struct zk_mx_backend *b, zk_mh c, zk_mh x, zk_mh y);
     zk_mh (*argmax)(struct zk_mx_backend *b, const zk_mh *x, size_t n, unsigned bits, zk_mh *onehot);
+    /* Optional (NULL: the interpreter forms each output with dot): out[r*n + c]
+     * = sum_{j<k} x[r*k + j] w[c*k + j] for r < rows, c < n (x rows x k, w n x
+     * k, row-major; the circuit backend proves it natively, zk_cs_matmul).
+     * Returns the sticky status. */
+    int (*matmul)(struct zk_mx_backend *b, const zk_mh *x, const zk_mh *w, uint64_t rows, uint64_t k, uint64_t n,
+                  zk_mh *out);
 } zk_mx_backend;
 
 /* Run the model over `batch` examples with the backend. params[t] holds the
