@@ -114,7 +114,7 @@ uncommitted=0
 for f in $(git -C "$root" status --porcelain -- src include 2>/dev/null | awk '{print $NF}'); do
   [ -e "$root/$f" ] && [ ! "$root/$f" -nt "$zk" ] && uncommitted=$((uncommitted + 1))
 done
-echo "zkmlops: $zk, linked $(date -r "$zk" '+%F %T'), HEAD now $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'): $uncommitted uncommitted src/include file(s) older than the binary, $(find "$root/src" "$root/include" -newer "$zk" -type f | wc -l) changed since (not built in)"
+echo "zkmlops: $zk, linked $(date -r "$zk" '+%F %T'), HEAD now $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '? (not a git checkout)'): $uncommitted uncommitted src/include file(s) older than the binary, $(find "$root/src" "$root/include" -newer "$zk" -type f | wc -l) changed since (not built in)"
 echo "snarkjs $("$snarkjs" --version 2>/dev/null | head -1 || true); circom $("$circom2" --version | tail -1)"
 
 # ---- the model, zkmlops side ----
