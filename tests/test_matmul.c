@@ -1,11 +1,12 @@
 /* Native matrix products (circuit.h, zk_cs_matmul): the product wires against
- * a plain __int128 reference on random shapes (private and public inputs,
- * constants), zk_cs_check catching a wrong product or copy, proofs that
+ * a plain __int128 reference on random shapes (private and public inputs),
+ * zk_cs_check catching a wrong product entry or a changed input, proofs that
  * verify, and soundness: a wrong public input, a wrong output value, a
- * corrupted Z, X or W block (proved through the Spartan core directly, which
- * does not check the witness), a broken copy, and flipped proof bytes are all
- * rejected; the sumcheck claim of a block equals the brute-force sum over the
- * hypercube. Seeded (ZKM_TEST_SEED). */
+ * corrupted Z (real or padding entry), a changed weight or padding wire
+ * (proved through the Spartan core directly, which does not check the
+ * witness), and flipped proof bytes are all rejected; the identity the
+ * sumcheck proves holds by brute force over the hypercube. Seeded
+ * (ZKM_TEST_SEED). */
 #include <string.h>
 
 #include "circuit/cs_internal.h"
@@ -135,7 +136,7 @@ static void test_random_shapes(void **state)
         }
 }
 
-/* zk_cs_check sees a wrong product entry and a broken copy. */
+/* zk_cs_check sees a wrong real or padding entry of Z, and a changed input. */
 static void test_check_catches(void **state)
 {
     (void)state;
@@ -149,16 +150,19 @@ static void test_check_catches(void **state)
     zk_cs *cs = build(&s, 1, sums, &o);
     assert_int_equal(zk_cs_check(cs), ZK_OK);
     const zk_cs_matmul_block *b = &cs->mm[0];
-    /* a padding entry of Z (row 3 is padding) */
-    gl_t keep = zk_cs_value(cs, b->z + 3 * (1u << b->cv));
-    zk_cs_set_value(cs, b->z + 3 * (1u << b->cv), gl_add(keep, 1));
+    uint32_t at[3] = {o[4], b->z + 3 * (1u << b->cv), b->z + 3 * (1u << b->cv) + 5}; /* real, pad row, pad corner */
+    for (int i = 0; i < 3; i++) {
+        gl_t keep = zk_cs_value(cs, at[i]);
+        zk_cs_set_value(cs, at[i], gl_add(keep, 1));
+        assert_int_equal(zk_cs_check(cs), ZK_ERR_INPUT);
+        zk_cs_set_value(cs, at[i], keep);
+    }
+    /* an input of the product (x[1][2]), Z unchanged */
+    uint32_t xw = b->xmap[1 * (1u << b->jv) + 2];
+    gl_t keep = zk_cs_value(cs, xw);
+    zk_cs_set_value(cs, xw, gl_add(keep, 1));
     assert_int_equal(zk_cs_check(cs), ZK_ERR_INPUT);
-    zk_cs_set_value(cs, b->z + 3 * (1u << b->cv), keep);
-    /* a real entry of X: the copy breaks (and the product) */
-    keep = zk_cs_value(cs, b->x + 1);
-    zk_cs_set_value(cs, b->x + 1, gl_add(keep, 1));
-    assert_int_equal(zk_cs_check(cs), ZK_ERR_INPUT);
-    zk_cs_set_value(cs, b->x + 1, keep);
+    zk_cs_set_value(cs, xw, keep);
     assert_int_equal(zk_cs_check(cs), ZK_OK);
     free(o);
     zk_cs_free(cs);
@@ -167,55 +171,51 @@ static void test_check_catches(void **state)
 }
 
 /* Prove a corrupted witness through the Spartan core (no witness check):
- * the verifier must reject. kind 0: Z entry + matching R1CS, 1: X padding-free
- * entry changed consistently with Z (copy broken), 2: W entry (copy broken),
- * 3: Z padding entry only. */
+ * the verifier must reject. kind 0: two real Z entries of one row moved by
+ * +1/-1 (the R1CS row sums still hold), 1: a padding entry of Z, 2: a random
+ * padding wire of W' (Z not updated), 3: an input weight (Z not updated). */
 static int prove_corrupt(const shape *s, const int64_t *sums, int kind, zk_wbuf *w)
 {
     zk_cs *cs = build(s, 1, sums, NULL);
     const zk_cs_matmul_block *b = &cs->mm[0];
     uint32_t nc = 1u << b->cv, nj = 1u << b->jv, nb = 1u << b->bv;
+    uint32_t at;
     switch (kind) {
-    case 0: /* Z[0][0] += 1 and Z[0][1] -= 1: the row sums (R1CS) still hold */
+    case 0:
         zk_cs_set_value(cs, b->z, gl_add(zk_cs_value(cs, b->z), 1));
         zk_cs_set_value(cs, b->z + 1, gl_sub(zk_cs_value(cs, b->z + 1), 1));
         break;
-    case 1: { /* X[0][0] += 1 and Z recomputed: the product holds, the copy does not */
-        zk_cs_set_value(cs, b->x, gl_add(zk_cs_value(cs, b->x), 1));
-        for (uint32_t c = 0; c < nc; c++) {
-            gl_t acc = 0;
-            for (uint32_t j = 0; j < b->k; j++)
-                acc = gl_add(acc, gl_mul(zk_cs_value(cs, b->x + j), zk_cs_value(cs, b->w + c * nj + j)));
-            zk_cs_set_value(cs, b->z + c, acc);
-        }
+    case 1:
+        at = b->z + (nb - 1) * nc + 1;
+        zk_cs_set_value(cs, at, gl_add(zk_cs_value(cs, at), 1));
         break;
-    }
-    case 2: /* W[0][0] += 1 only */
-        zk_cs_set_value(cs, b->w, gl_add(zk_cs_value(cs, b->w), 1));
+    case 2:
+        at = b->wmap[s->n * nj + 3];
+        zk_cs_set_value(cs, at, gl_add(zk_cs_value(cs, at), 1));
         break;
-    default: /* a padding entry of Z */
-        zk_cs_set_value(cs, b->z + (nb - 1) * nc, gl_add(zk_cs_value(cs, b->z + (nb - 1) * nc), 1));
+    default:
+        at = b->wmap[0];
+        zk_cs_set_value(cs, at, gl_add(zk_cs_value(cs, at), 1));
         break;
     }
     assert_int_not_equal(zk_cs_check(cs), ZK_OK);
     const zk_r1cs *r = zk_cs_r1cs(cs);
-    zk_spartan_matmul mm = {b->z - 1 - cs->n_public, b->x - 1 - cs->n_public, b->w - 1 - cs->n_public,
-                            b->mask - 1 - cs->n_public, b->bv, b->cv, b->jv, b->k};
-    zk_spartan_copy *cp = malloc(cs->n_copy * sizeof *cp);
-    for (uint64_t i = 0; i < cs->n_copy; i++) {
-        uint32_t d = cs->copy[2 * i], sr = cs->copy[2 * i + 1];
-        cp[i].dst = d - 1 - cs->n_public;
-        cp[i].src_public = sr <= cs->n_public;
-        cp[i].src = sr <= cs->n_public ? sr : sr - 1 - cs->n_public;
+    uint64_t nx = (uint64_t)nb * nj, nw = (uint64_t)nc * nj;
+    uint64_t *src = malloc((nx + nw) * sizeof *src);
+    for (uint64_t e = 0; e < nx + nw; e++) {
+        uint32_t wi = e < nx ? b->xmap[e] : b->wmap[e - nx];
+        src[e] = wi == ZK_CS_NO_WIRE ? ZK_SPARTAN_SRC_ZERO
+                 : wi <= cs->n_public ? (ZK_SPARTAN_SRC_PUBLIC | wi)
+                                      : (uint64_t)wi - 1 - cs->n_public;
     }
-    zk_spartan_ext ext = {&mm, 1, cp, cs->n_copy};
+    zk_spartan_matmul mm = {b->z - 1 - cs->n_public, b->mask - 1 - cs->n_public, b->bv, b->cv, b->jv, b->k, src,
+                            src + nx};
+    zk_spartan_ext ext = {&mm, 1};
     zk_transcript t;
     zk_transcript_init(&t, "zkmlops/circuit/v1");
     zk_transcript_absorb(&t, "cs-context", CTX, sizeof CTX);
-    zk_spartan_test_cheat_copies = 1;
     int rc = zk_spartan_prove_core(r, cs->val, &t, NULL, 0, &ext, w);
-    zk_spartan_test_cheat_copies = 0;
-    free(cp);
+    free(src);
     zk_cs_free(cs);
     return rc;
 }
@@ -278,7 +278,10 @@ static void test_tampered_bytes(void **state)
 }
 
 /* The identity the sumcheck proves, by brute force over the hypercube:
- * Z~(tau_b, tau_c) = sum_j [j < k] X~(tau_b, j) W~(tau_c, j). */
+ * Z~(tau_b, tau_c) = sum_j [j < k] X'~(tau_b, j) W'~(tau_c, j), and the
+ * padding really is random where the zero-knowledge argument needs it. */
+static gl_t mv(const zk_cs *cs, uint32_t w) { return w == ZK_CS_NO_WIRE ? 0 : cs->val[w]; }
+
 static void test_identity_bruteforce(void **state)
 {
     (void)state;
@@ -303,15 +306,20 @@ static void test_identity_bruteforce(void **state)
     for (uint32_t j = 0; j < b->k; j++) {
         gl3_t xr = gl3_zero(), wr = gl3_zero();
         for (uint32_t r = 0; r < nb; r++)
-            xr = gl3_add(xr, gl3_mul_gl(eb[r], cs->val[b->x + r * nj + j]));
+            xr = gl3_add(xr, gl3_mul_gl(eb[r], mv(cs, b->xmap[r * nj + j])));
         for (uint32_t c = 0; c < nc; c++)
-            wr = gl3_add(wr, gl3_mul_gl(ec[c], cs->val[b->w + c * nj + j]));
+            wr = gl3_add(wr, gl3_mul_gl(ec[c], mv(cs, b->wmap[c * nj + j])));
         sum = gl3_add(sum, gl3_mul(xr, wr));
     }
     assert_true(gl3_eq(sum, z));
-    /* and padding really is there: at least ZK_CS_MATMUL_PAD free columns, one free row */
     assert_true(nj >= b->k + ZK_CS_MATMUL_PAD);
-    assert_true(nb > s.rows);
+    assert_true(nb > s.rows && nc > s.n);
+    /* the corner Z'[rows][n] is the product of the two random pad rows: not 0 */
+    assert_int_not_equal(cs->val[b->z + s.rows * nc + s.n], 0);
+    for (uint32_t j = b->k; j < b->k + ZK_CS_MATMUL_PAD; j++) {
+        assert_int_not_equal(b->xmap[j], ZK_CS_NO_WIRE);
+        assert_int_not_equal(b->wmap[j], ZK_CS_NO_WIRE);
+    }
     free(eb);
     free(ec);
     zk_cs_free(cs);

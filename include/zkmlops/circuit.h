@@ -206,25 +206,28 @@ uint32_t zk_cs_argmax(zk_cs *cs, const uint32_t *x, size_t n, unsigned bits, uin
  * (-p/2, p/2)). x: rows x k wires, row-major; w: n x k wires, row-major (row
  * c holds the k coefficients of output column c, i.e. B transposed); out:
  * rows x n new private wires, row-major. Input wires may be public, private
- * or constants (zk_cs_affine with no terms).
- * Construction (docs/circuit.md, "Native matrix products"): x and w are
- * copied (one linear constraint per entry) into aligned segments X (2^bv x
- * 2^jv) and W (2^cv x 2^jv), bv = ceil_log2(rows + 1), cv = ceil_log2(n), jv =
- * ceil_log2(k + ZK_CS_MATMUL_PAD); the other entries of X and W are uniformly
- * random and read by no constraint; Z (2^bv x 2^cv) = the products of the
- * padded matrices over j < k. The proof (zk_cs_prove) then shows
- * Z~(tau_b, tau_c) = sum_j [j < k] X~(tau_b, j) W~(tau_c, j) for random tau by a
- * Libra-masked sumcheck over jv variables (Thaler, "Proofs, Arguments, and
- * Zero-Knowledge", section 4.4, matrix multiplication; Libra, eprint
- * 2019/317, section 4.1), whose three final evaluations are point claims of
- * the one WHIR opening of the witness; soundness error (bv + cv + 3 jv + 2) /
- * |F_p^3| per product. Zero knowledge: each revealed evaluation includes
- * random padding entries (>= ZK_CS_MATMUL_PAD free columns per row of X and
- * W, >= 1 random row of X), and the round polynomials are masked.
- * Cost: rows*k + n*k constraints, 2^(bv+jv) + 2^(cv+jv) + 2^(bv+cv) + 12 jv
- * wires, O(2^bv 2^cv k) prover field operations, O(2^jv) verifier ones.
+ * or constants, and may repeat (im2col).
+ * Construction (docs/circuit.md, "Native matrix products"): padded matrices
+ * X' (2^bv x 2^jv, bv = ceil_log2(rows + 1), jv = ceil_log2(k +
+ * ZK_CS_MATMUL_PAD)) and W' (2^cv x 2^jv, cv = ceil_log2(n + 1)) read their
+ * real entries from the given wires (no copies, no constraints); row `rows`
+ * of X' and row `n` of W' (columns < k) and ZK_CS_MATMUL_PAD columns >= k of
+ * their row 0 are fresh uniformly random wires, other padding is 0. Z' = X'
+ * W'^T over j < k (2^bv x 2^cv) is a segment of new wires; out is its real
+ * part. The proof (zk_cs_prove) shows Z'~(tau_b, tau_c) = sum_j [j < k]
+ * X'~(tau_b, j) W'~(tau_c, j) for random tau by a Libra-masked sumcheck over
+ * jv variables (Thaler, "Proofs, Arguments, and Zero-Knowledge", section
+ * 4.4; Libra, eprint 2019/317, section 4.1); Z'~(tau) is a point claim and
+ * X'~, W'~ at the sumcheck point are linear claims of the one WHIR opening of
+ * the witness. Soundness error (bv + cv + 3 jv + 4) / |F_p^3| per product.
+ * Zero knowledge: every revealed value includes fresh random entries (the
+ * column pads for X'~ and W'~; Z'[rows][n] = <pad row of X', pad row of W'>
+ * for Z'~), and the round polynomials are masked.
+ * Cost: 2^(bv+cv) + 2k + 2 ZK_CS_MATMUL_PAD + 12 jv new wires, no
+ * constraints; O(2^(bv+cv) k) prover and O(2^(bv+jv) + 2^(cv+jv)) verifier
+ * field operations.
  * Errors (sticky; out is zeroed): ZK_ERR_INPUT for an empty shape, a wire
- * that does not exist, a segment over 2^26 wires or more than
+ * that does not exist, a matrix over 2^26 entries or more than
  * ZK_CS_MAX_MATMULS products per circuit; ZK_ERR_NOMEM. */
 #define ZK_CS_MATMUL_PAD 19u   /* 3 revealed F_p coordinates per evaluation + 16 margin */
 #define ZK_CS_MAX_MATMULS 1024u

@@ -133,8 +133,7 @@ void zk_cs_free(zk_cs *cs)
     free(cs->labels);
     free(cs->seg_first);
     free(cs->seg_log);
-    free(cs->mm);
-    free(cs->copy);
+    zk_cs_matmul_free(cs);
     for (int k = 0; k < 4; k++)
         zk_lc_free(&cs->s[k]);
     free(cs);

@@ -14,12 +14,16 @@
 
 #include "zkmlops/circuit.h"
 
-/* One native matrix product: segments Z (first wire z, 2^(bv+cv)), X (x,
- * 2^(bv+jv)), W (w, 2^(cv+jv)), Z[b][c] = sum_{j<k} X[b][j] W[c][j] for all
- * b, c; the Libra mask of its sumcheck at wires mask.. (random). */
+/* One native matrix product: Z[b][c] = sum_{j<k} X[b][j] W[c][j] for all
+ * b < 2^bv, c < 2^cv, Z a segment (first wire z, 2^(bv+cv)), X and W given
+ * entry by entry as wires (xmap: 2^(bv+jv), wmap: 2^(cv+jv), owned;
+ * ZK_CS_NO_WIRE = the entry is 0); the Libra mask of its sumcheck at wires
+ * mask.. (random). */
+#define ZK_CS_NO_WIRE UINT32_MAX
 typedef struct {
-    uint32_t z, x, w, mask;
+    uint32_t z, mask;
     uint32_t bv, cv, jv, k;
+    uint32_t *xmap, *wmap;
 } zk_cs_matmul_block;
 
 typedef struct {
@@ -56,9 +60,6 @@ struct zk_cs {
     /* native matrix products (zk_cs_matmul), in creation order */
     zk_cs_matmul_block *mm;
     uint32_t n_mm, mm_cap;
-    /* copies (dst wire, src wire): proved as one linear claim, no constraint */
-    uint32_t *copy;   /* 2 * n_copy entries */
-    uint64_t n_copy, copy_cap;
 };
 
 /* Record an error once (sticky). Returns st. */
@@ -73,9 +74,9 @@ void zk_cs_set_value(zk_cs *cs, uint32_t wire, gl_t value);
 int zk_cs_segment_log_len(const zk_cs *cs, uint32_t first);
 /* Check constraint i against the values: 1 if satisfied. */
 int zk_cs_row_ok(const zk_cs *cs, uint32_t i);
-/* Record the copy "wire dst equals wire src" (dst private). 0 or the sticky error. */
-int zk_cs_copy(zk_cs *cs, uint32_t dst, uint32_t src);
-/* Prover mode: every matrix product block and every copy holds (ZK_OK, or ZK_ERR_INPUT
+/* Free the matrix product records. */
+void zk_cs_matmul_free(zk_cs *cs);
+/* Prover mode: every matrix product block holds (ZK_OK, or ZK_ERR_INPUT
  * naming the block and entry). */
 int zk_cs_matmul_check(const zk_cs *cs);
 

@@ -69,49 +69,57 @@ static int convert_links(const zk_cs *cs, const zk_cs_link *links, size_t n_link
     return ZK_OK;
 }
 
-/* Matrix product blocks and copies -> w-offsets (ext->mm / ext->cp malloc'd,
- * NULL if none; free with free_ext). */
+/* Matrix product blocks -> w-offsets and sources (owned by eb; free_ext). */
 typedef struct {
     zk_spartan_matmul *mm;
-    zk_spartan_copy *cp;
+    uint64_t *src;
     zk_spartan_ext ext;
 } ext_buf;
 
 static void free_ext(ext_buf *e)
 {
     free(e->mm);
-    free(e->cp);
+    free(e->src);
     memset(e, 0, sizeof *e);
+}
+
+static uint64_t wire_src(const zk_cs *cs, uint32_t w)
+{
+    if (w == ZK_CS_NO_WIRE)
+        return ZK_SPARTAN_SRC_ZERO;
+    if (w <= cs->n_public)
+        return ZK_SPARTAN_SRC_PUBLIC | w;
+    return (uint64_t)w - 1 - cs->n_public;
 }
 
 static int convert_ext(const zk_cs *cs, ext_buf *eb)
 {
     memset(eb, 0, sizeof *eb);
-    zk_spartan_ext *ext = &eb->ext;
-    uint64_t base = (uint64_t)1 + cs->n_public;
-    zk_spartan_matmul *m = cs->n_mm ? malloc(cs->n_mm * sizeof *m) : NULL;
-    zk_spartan_copy *c = cs->n_copy ? malloc(cs->n_copy * sizeof *c) : NULL;
-    if ((cs->n_mm && !m) || (cs->n_copy && !c)) {
-        free(m);
-        free(c);
+    if (!cs->n_mm)
+        return ZK_OK;
+    uint64_t total = 0;
+    for (uint32_t i = 0; i < cs->n_mm; i++)
+        total += ((uint64_t)1 << (cs->mm[i].bv + cs->mm[i].jv)) + ((uint64_t)1 << (cs->mm[i].cv + cs->mm[i].jv));
+    eb->mm = malloc(cs->n_mm * sizeof *eb->mm);
+    eb->src = malloc(total * sizeof *eb->src);
+    if (!eb->mm || !eb->src) {
+        free_ext(eb);
         return zk_set_error(ZK_ERR_NOMEM, "out of memory");
     }
+    uint64_t base = (uint64_t)1 + cs->n_public, at = 0;
     for (uint32_t i = 0; i < cs->n_mm; i++) {
         const zk_cs_matmul_block *b = &cs->mm[i];
-        m[i] = (zk_spartan_matmul){b->z - base, b->x - base, b->w - base, b->mask - base, b->bv, b->cv, b->jv, b->k};
+        uint64_t nx = (uint64_t)1 << (b->bv + b->jv), nw = (uint64_t)1 << (b->cv + b->jv);
+        uint64_t *xs = eb->src + at, *ws = xs + nx;
+        for (uint64_t e = 0; e < nx; e++)
+            xs[e] = wire_src(cs, b->xmap[e]);
+        for (uint64_t e = 0; e < nw; e++)
+            ws[e] = wire_src(cs, b->wmap[e]);
+        at += nx + nw;
+        eb->mm[i] = (zk_spartan_matmul){b->z - base, b->mask - base, b->bv, b->cv, b->jv, b->k, xs, ws};
     }
-    for (uint64_t i = 0; i < cs->n_copy; i++) {
-        uint32_t d = cs->copy[2 * i], s = cs->copy[2 * i + 1];
-        c[i].dst = d - base;
-        c[i].src_public = s <= cs->n_public;
-        c[i].src = s <= cs->n_public ? s : s - base;
-    }
-    eb->mm = m;
-    eb->cp = c;
-    ext->mm = m;
-    ext->n_mm = cs->n_mm;
-    ext->cp = c;
-    ext->n_cp = cs->n_copy;
+    eb->ext.mm = eb->mm;
+    eb->ext.n_mm = cs->n_mm;
     return ZK_OK;
 }
 
@@ -152,14 +160,12 @@ static void security(zk_spartan_security *sec, const zk_spartan_layout *L, const
 {
     zk_spartan_security_compute(sec, L);
     double events = 4.0 * L->row_vars + 2.0 * L->col_vars + 4.0;
-    /* matrix products: tau (bv + cv), Libra rho (1), 3 jv rounds of degree 3, gamma power (1) */
+    /* matrix products: tau (bv + cv), Libra rho (1), 3 jv rounds of degree 3, 3 gamma powers */
     for (uint32_t i = 0; i < cs->n_mm; i++) {
         const zk_cs_matmul_block *b = &cs->mm[i];
-        events += (double)b->bv + b->cv + 3.0 * b->jv + 2.0;
+        events += (double)b->bv + b->cv + 3.0 * b->jv + 4.0;
         sec->expected_proof_bytes += 8 + 24 * (1 + 1 + (size_t)b->jv * 4 + 3);
     }
-    if (cs->n_copy) /* delta^i coefficients: degree n_copy - 1 in delta */
-        events += (double)cs->n_copy;
     for (size_t k = 0; k < n_links; k++) {
         events += links[k].com->params.n_vars;
         zk_soundness_report rep;

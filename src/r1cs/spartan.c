@@ -431,6 +431,15 @@ static void link_point(gl3_t *pt, const zk_spartan_layout *L, const gl3_t *rho, 
 
 static int reject(const char *what);
 
+static int src_ok(const zk_spartan_layout *L, uint64_t s)
+{
+    if (s == ZK_SPARTAN_SRC_ZERO)
+        return 1;
+    if (s & ZK_SPARTAN_SRC_PUBLIC)
+        return (s & ~ZK_SPARTAN_SRC_PUBLIC) <= L->n_public;
+    return s < L->n_priv;
+}
+
 /* Shape checks of the matrix products against the layout (both sides). */
 static int check_matmuls(const zk_spartan_layout *L, const zk_spartan_matmul *mm, size_t n_mm)
 {
@@ -438,84 +447,40 @@ static int check_matmuls(const zk_spartan_layout *L, const zk_spartan_matmul *mm
         return zk_set_error(ZK_ERR_INPUT, "%zu matrix products (at most %u per proof)", n_mm, ZK_SPARTAN_MAX_MATMULS);
     for (size_t i = 0; i < n_mm; i++) {
         const zk_spartan_matmul *m = &mm[i];
-        uint32_t v[3] = {m->bv + m->cv, m->bv + m->jv, m->cv + m->jv};
-        uint64_t off[3] = {m->z_off, m->x_off, m->w_off};
-        if (m->jv < 1 || m->jv > 30 || m->bv > 30 || m->cv > 30 || m->k < 1 || m->k > ((uint64_t)1 << m->jv))
+        if (m->jv < 1 || m->jv > 26 || m->bv > 26 || m->cv > 26 || m->bv + m->jv > 26 || m->cv + m->jv > 26 ||
+            m->k < 1 || m->k > ((uint64_t)1 << m->jv) || !m->xsrc || !m->wsrc)
             return zk_set_error(ZK_ERR_INPUT, "matrix product %zu: bad shape (2^%u x 2^%u x 2^%u, k = %llu)", i, m->bv,
                                 m->cv, m->jv, (unsigned long long)m->k);
-        for (int b = 0; b < 3; b++) {
-            uint64_t len = (uint64_t)1 << v[b];
-            if (v[b] > ZK_WHIR_MAX_VARS || (off[b] & (len - 1)) != 0 || off[b] + len > L->n_priv)
-                return zk_set_error(ZK_ERR_INPUT, "matrix product %zu: block %d (2^%u at w-offset %llu) is not an "
-                                                  "aligned block of the witness",
-                                    i, b, v[b], (unsigned long long)off[b]);
-        }
+        uint64_t len = (uint64_t)1 << (m->bv + m->cv);
+        if (m->bv + m->cv > ZK_WHIR_MAX_VARS || (m->z_off & (len - 1)) != 0 || m->z_off + len > L->n_priv)
+            return zk_set_error(ZK_ERR_INPUT, "matrix product %zu: Z (2^%u at w-offset %llu) is not an aligned block "
+                                              "of the witness",
+                                i, m->bv + m->cv, (unsigned long long)m->z_off);
         if (m->mask_off + zk_libra_coeffs_len(m->jv, ZK_SPARTAN_MATMUL_DEGREE) > L->n_priv)
             return zk_set_error(ZK_ERR_INPUT, "matrix product %zu: mask outside the witness", i);
+        uint64_t nx = (uint64_t)1 << (m->bv + m->jv), nw = (uint64_t)1 << (m->cv + m->jv);
+        for (uint64_t e = 0; e < nx; e++)
+            if (!src_ok(L, m->xsrc[e]))
+                return zk_set_error(ZK_ERR_INPUT, "matrix product %zu: X source %llu is not a wire", i,
+                                    (unsigned long long)e);
+        for (uint64_t e = 0; e < nw; e++)
+            if (!src_ok(L, m->wsrc[e]))
+                return zk_set_error(ZK_ERR_INPUT, "matrix product %zu: W source %llu is not a wire", i,
+                                    (unsigned long long)e);
     }
     return ZK_OK;
-}
-
-int zk_spartan_test_cheat_copies = 0;
-
-static int check_copies(const zk_spartan_layout *L, const zk_spartan_copy *cp, size_t n_cp)
-{
-    for (size_t i = 0; i < n_cp; i++)
-        if (cp[i].dst >= L->n_priv || (cp[i].src_public ? cp[i].src > L->n_public : cp[i].src >= L->n_priv))
-            return zk_set_error(ZK_ERR_INPUT, "copy %zu: wire outside the witness", i);
-    return ZK_OK;
-}
-
-/* Copies as one linear form: wts[dst_i] += g delta^i, wts[src_i] -= g delta^i
- * (private sources); returns sum_i g delta^i value(src_i) over the public
- * sources (wire 0 = 1, wire j = pub[j - 1]), which the claim's value
- * must include. */
-static gl3_t copy_weights(gl3_t *wts, const zk_spartan_copy *cp, size_t n_cp, gl3_t delta, gl3_t g,
-                          const gl_t *pub)
-{
-    gl3_t d = g, val = gl3_zero();
-    for (size_t i = 0; i < n_cp; i++) {
-        wts[cp[i].dst] = gl3_add(wts[cp[i].dst], d);
-        if (cp[i].src_public)
-            val = gl3_add(val, gl3_mul_gl(d, cp[i].src == 0 ? 1 : pub[cp[i].src - 1]));
-        else
-            wts[cp[i].src] = gl3_sub(wts[cp[i].src], d);
-        d = gl3_mul(d, delta);
-    }
-    return val;
-}
-
-static int absorb_copies(zk_transcript *t, const zk_spartan_copy *cp, size_t n_cp)
-{
-    if (!n_cp)
-        return ZK_OK;
-    uint64_t *enc = malloc(2 * n_cp * sizeof *enc);
-    if (!enc)
-        return zk_set_error(ZK_ERR_NOMEM, "out of memory (copies)");
-    for (size_t i = 0; i < n_cp; i++) {
-        enc[2 * i] = cp[i].dst;
-        enc[2 * i + 1] = cp[i].src | ((uint64_t)(cp[i].src_public != 0) << 63);
-    }
-    zk_transcript_absorb(t, "cs-copies", (const uint8_t *)enc, 2 * n_cp * sizeof *enc);
-    free(enc);
-    return ZK_OK;
-}
-
-/* gamma^(2 + n_mm): the weight of the copy form in the combined linear claim. */
-static gl3_t copy_gamma(gl3_t gamma, size_t n_mm)
-{
-    gl3_t g = gl3_mul(gamma, gamma);
-    for (size_t i = 0; i < n_mm; i++)
-        g = gl3_mul(g, gamma);
-    return g;
 }
 
 static void absorb_matmuls(zk_transcript *t, const zk_spartan_matmul *mm, size_t n_mm)
 {
     for (size_t i = 0; i < n_mm; i++) {
         const zk_spartan_matmul *m = &mm[i];
-        gl_t d[8] = {m->z_off, m->x_off, m->w_off, m->mask_off, m->bv, m->cv, m->jv, m->k};
-        zk_transcript_absorb_gl(t, "cs-matmul-shape", d, 8);
+        gl_t d[6] = {m->z_off, m->mask_off, m->bv, m->cv, m->jv, m->k};
+        zk_transcript_absorb_gl(t, "cs-matmul-shape", d, 6);
+        zk_transcript_absorb(t, "cs-matmul-x", (const uint8_t *)m->xsrc,
+                             ((size_t)1 << (m->bv + m->jv)) * sizeof *m->xsrc);
+        zk_transcript_absorb(t, "cs-matmul-w", (const uint8_t *)m->wsrc,
+                             ((size_t)1 << (m->cv + m->jv)) * sizeof *m->wsrc);
     }
 }
 
@@ -523,45 +488,49 @@ static void absorb_matmuls(zk_transcript *t, const zk_spartan_matmul *mm, size_t
 typedef struct {
     gl3_t tau[64];     /* tau_c (cv), then tau_b (bv) */
     gl3_t rho[32];     /* sumcheck point (jv) */
-    gl3_t pz[64], px[64], pw[64]; /* full points on w */
+    gl3_t pz[64];      /* Z's point on w */
     gl3_t v[4];        /* z, x, y, mask value */
 } mm_claim;
 
-/* local coordinates a[0..na) then b[0..nb), then the bits of off >> (na + nb). */
-static void mm_point(gl3_t *pt, const zk_spartan_layout *L, const gl3_t *a, uint32_t na, const gl3_t *b, uint32_t nb,
-                     uint64_t off)
+static void mm_point(gl3_t *pt, const zk_spartan_layout *L, const gl3_t *a, uint32_t na, uint64_t off)
 {
     uint32_t n = L->col_vars - 1;
     for (uint32_t i = 0; i < na; i++)
         pt[i] = a[i];
-    for (uint32_t i = 0; i < nb; i++)
-        pt[na + i] = b[i];
-    for (uint32_t i = na + nb; i < n; i++)
+    for (uint32_t i = na; i < n; i++)
         pt[i] = gl3_from_gl((off >> i) & 1);
 }
 
-static void mm_points(mm_claim *c, const zk_spartan_layout *L, const zk_spartan_matmul *m)
+static gl_t src_value(uint64_t s, const gl_t *w, const gl_t *pub)
 {
-    mm_point(c->pz, L, c->tau, m->cv, c->tau + m->cv, m->bv, m->z_off);
-    mm_point(c->px, L, c->rho, m->jv, c->tau + m->cv, m->bv, m->x_off);
-    mm_point(c->pw, L, c->rho, m->jv, c->tau, m->cv, m->w_off);
+    if (s == ZK_SPARTAN_SRC_ZERO)
+        return 0;
+    if (s & ZK_SPARTAN_SRC_PUBLIC) {
+        uint64_t j = s & ~ZK_SPARTAN_SRC_PUBLIC;
+        return j == 0 ? 1 : pub[j - 1];
+    }
+    return w[s];
 }
 
-/* T_r[j] = sum_a eq(r, a) T[a * 2^jv + j] for a block T of 2^(av + jv) entries. */
-static void mm_fold_rows(gl3_t *out, const gl_t *T, const gl3_t *eqa, uint32_t av, uint32_t jv)
+/* T_r[j] = sum_a eq(r, a) T[a][j] for the virtual matrix T with 2^av rows. */
+static void mm_fold_rows(gl3_t *out, const uint64_t *src, const gl_t *w, const gl_t *pub, const gl3_t *eqa,
+                         uint32_t av, uint32_t jv)
 {
     uint64_t nj = (uint64_t)1 << jv, na = (uint64_t)1 << av;
 #pragma omp parallel for schedule(static) if (nj * na >= PAR_MIN)
     for (uint64_t j = 0; j < nj; j++) {
         gl3_t acc = gl3_zero();
-        for (uint64_t a = 0; a < na; a++)
-            acc = gl3_add(acc, gl3_mul_gl(eqa[a], T[a * nj + j]));
+        for (uint64_t a = 0; a < na; a++) {
+            uint64_t s = src[a * nj + j];
+            if (s != ZK_SPARTAN_SRC_ZERO)
+                acc = gl3_add(acc, gl3_mul_gl(eqa[a], src_value(s, w, pub)));
+        }
         out[j] = acc;
     }
 }
 
-static int prove_matmul(const prover *P, const zk_spartan_matmul *m, zk_transcript *t, zk_wbuf *proof,
-                        mm_claim *c)
+static int prove_matmul(const prover *P, const zk_spartan_matmul *m, const gl_t *pub, zk_transcript *t,
+                        zk_wbuf *proof, mm_claim *c)
 {
     const gl_t *w = P->z + P->half;
     uint64_t nj = (uint64_t)1 << m->jv;
@@ -580,9 +549,9 @@ static int prove_matmul(const prover *P, const zk_spartan_matmul *m, zk_transcri
     }
     memcpy(mask.coeffs, w + m->mask_off, ml * sizeof *mask.coeffs);
     zk_eq_table(eqa, c->tau + m->cv, m->bv);
-    mm_fold_rows(xr, w + m->x_off, eqa, m->bv, m->jv);
+    mm_fold_rows(xr, m->xsrc, w, pub, eqa, m->bv, m->jv);
     zk_eq_table(eqa, c->tau, m->cv);
-    mm_fold_rows(wr, w + m->w_off, eqa, m->cv, m->jv);
+    mm_fold_rows(wr, m->wsrc, w, pub, eqa, m->cv, m->jv);
     for (uint64_t j = 0; j < nj; j++)
         sel[j] = j < m->k;
     zk_sc_instance inst;
@@ -604,7 +573,7 @@ static int prove_matmul(const prover *P, const zk_spartan_matmul *m, zk_transcri
     zk_wbuf_gl3s(proof, c->v + 1, 3);
     zk_proof_section_end(proof, s);
     zk_transcript_absorb_gl3(t, "cs-matmul-evals", c->v + 1, 3);
-    mm_points(c, &P->L, m);
+    mm_point(c->pz, &P->L, c->tau, m->bv + m->cv, m->z_off);
     rc = ZK_OK;
 done:
     free(eqa);
@@ -646,26 +615,62 @@ static int verify_matmul(const zk_spartan_layout *L, const zk_spartan_matmul *m,
     if (!gl3_eq(expect, final))
         return zk_set_error(ZK_ERR_REJECT, "matrix product %zu: final check failed (Z is not X W^T)", idx);
     zk_transcript_absorb_gl3(t, "cs-matmul-evals", c->v + 1, 3);
-    mm_points(c, L, m);
+    mm_point(c->pz, L, c->tau, m->bv + m->cv, m->z_off);
     return ZK_OK;
 }
 
-/* Claims of the products on w (3 point claims each) appended to cl, and their
- * mask forms added to the linear weights with gamma^(2 + i). */
+/* g * sum_{a, j} eq(r_a, a) eq(rho, j) T[a][j] as weights on w (private
+ * sources); returns the public sources' part, which the claim's value must
+ * exclude. */
+static gl3_t mm_form(gl3_t *wts, const uint64_t *src, const gl_t *pub, const gl3_t *ra, uint32_t av,
+                     const gl3_t *rho, uint32_t jv, gl3_t g)
+{
+    uint64_t na = (uint64_t)1 << av, nj = (uint64_t)1 << jv;
+    gl3_t *ea = malloc(na * sizeof *ea), *ej = malloc(nj * sizeof *ej);
+    if (!ea || !ej)
+        abort(); /* at most 2^26 entries: bounded by check_matmuls */
+    zk_eq_table(ea, ra, av);
+    zk_eq_table(ej, rho, jv);
+    for (uint64_t j = 0; j < nj; j++)
+        ej[j] = gl3_mul(ej[j], g);
+    gl3_t pubpart = gl3_zero();
+    for (uint64_t a = 0; a < na; a++)
+        for (uint64_t j = 0; j < nj; j++) {
+            uint64_t s = src[a * nj + j];
+            if (s == ZK_SPARTAN_SRC_ZERO)
+                continue;
+            gl3_t cf = gl3_mul(ea[a], ej[j]);
+            if (s & ZK_SPARTAN_SRC_PUBLIC)
+                pubpart = gl3_add(pubpart, gl3_mul_gl(cf, src_value(s, NULL, pub)));
+            else
+                wts[s] = gl3_add(wts[s], cf);
+        }
+    free(ea);
+    free(ej);
+    return pubpart;
+}
+
+/* Z's point claims appended to cl; the masks and the X, Y forms added to the
+ * linear weights with gamma^(2 + 3i), gamma^(3 + 3i), gamma^(4 + 3i). */
 static void mm_add_claims(zk_whir_claim *cl, gl3_t *wts, gl3_t *lin_value, mm_claim *c, const zk_spartan_matmul *mm,
-                          size_t n_mm, gl3_t gamma)
+                          size_t n_mm, gl3_t gamma, const gl_t *pub)
 {
     gl3_t g = gl3_mul(gamma, gamma);
-    gl3_t lf[3 * 30 * 4];
+    gl3_t lf[3 * 26 * 4];
     for (size_t i = 0; i < n_mm; i++) {
-        cl[3 * i + 0] = (zk_whir_claim){ZK_CLAIM_POINT, c[i].pz, NULL, c[i].v[0]};
-        cl[3 * i + 1] = (zk_whir_claim){ZK_CLAIM_POINT, c[i].px, NULL, c[i].v[1]};
-        cl[3 * i + 2] = (zk_whir_claim){ZK_CLAIM_POINT, c[i].pw, NULL, c[i].v[2]};
-        size_t ml = zk_libra_coeffs_len(mm[i].jv, ZK_SPARTAN_MATMUL_DEGREE);
-        zk_libra_linear_form(lf, mm[i].jv, ZK_SPARTAN_MATMUL_DEGREE, c[i].rho);
+        const zk_spartan_matmul *m = &mm[i];
+        cl[i] = (zk_whir_claim){ZK_CLAIM_POINT, c[i].pz, NULL, c[i].v[0]};
+        size_t ml = zk_libra_coeffs_len(m->jv, ZK_SPARTAN_MATMUL_DEGREE);
+        zk_libra_linear_form(lf, m->jv, ZK_SPARTAN_MATMUL_DEGREE, c[i].rho);
         for (size_t e = 0; e < ml; e++)
-            wts[mm[i].mask_off + e] = gl3_add(wts[mm[i].mask_off + e], gl3_mul(g, lf[e]));
+            wts[m->mask_off + e] = gl3_add(wts[m->mask_off + e], gl3_mul(g, lf[e]));
         *lin_value = gl3_add(*lin_value, gl3_mul(g, c[i].v[3]));
+        g = gl3_mul(g, gamma);
+        gl3_t px = mm_form(wts, m->xsrc, pub, c[i].tau + m->cv, m->bv, c[i].rho, m->jv, g);
+        *lin_value = gl3_add(*lin_value, gl3_sub(gl3_mul(g, c[i].v[1]), px));
+        g = gl3_mul(g, gamma);
+        gl3_t pw = mm_form(wts, m->wsrc, pub, c[i].tau, m->cv, c[i].rho, m->jv, g);
+        *lin_value = gl3_add(*lin_value, gl3_sub(gl3_mul(g, c[i].v[2]), pw));
         g = gl3_mul(g, gamma);
     }
 }
@@ -676,7 +681,7 @@ int zk_spartan_prove_core(const zk_r1cs *c, const gl_t *witness, zk_transcript *
                           size_t n_links, const zk_spartan_ext *ext, zk_wbuf *proof)
 {
     ZK_CHECK_ARG(c != NULL && witness != NULL && t != NULL && proof != NULL && (links != NULL || n_links == 0));
-    const zk_spartan_ext none = {NULL, 0, NULL, 0};
+    const zk_spartan_ext none = {NULL, 0};
     if (!ext)
         ext = &none;
     const zk_spartan_matmul *mm = ext->mm;
@@ -688,8 +693,7 @@ int zk_spartan_prove_core(const zk_r1cs *c, const gl_t *witness, zk_transcript *
     if ((rc = zk_spartan_layout_compute(&P.L, c)) != ZK_OK)
         return rc;
     const zk_spartan_layout *L = &P.L;
-    if ((rc = check_links(L, links, n_links)) != ZK_OK || (rc = check_matmuls(L, mm, n_mm)) != ZK_OK ||
-        (rc = check_copies(L, ext->cp, ext->n_cp)) != ZK_OK)
+    if ((rc = check_links(L, links, n_links)) != ZK_OK || (rc = check_matmuls(L, mm, n_mm)) != ZK_OK)
         return rc;
     for (size_t k = 0; k < n_links; k++) {
         ZK_CHECK_ARG(links[k].wit != NULL && links[k].com != NULL);
@@ -713,10 +717,6 @@ int zk_spartan_prove_core(const zk_r1cs *c, const gl_t *witness, zk_transcript *
     absorb_statement(t, c, witness + 1, L->n_public);
     absorb_links(t, links, n_links);
     absorb_matmuls(t, mm, n_mm);
-    if ((rc = absorb_copies(t, ext->cp, ext->n_cp)) != ZK_OK) {
-        prover_free(&P);
-        return rc;
-    }
     zk_whir_commitment_absorb(t, &P.com);
     size_t s = zk_proof_section_begin(proof, SEC_BINDING);
     write_binding(proof, c);
@@ -750,7 +750,7 @@ int zk_spartan_prove_core(const zk_r1cs *c, const gl_t *witness, zk_transcript *
         return rc;
     }
     mm_claim *mc = n_mm ? calloc(n_mm, sizeof *mc) : NULL;
-    zk_whir_claim *cl = malloc((2 + MAX_LINKS + 3 * n_mm) * sizeof *cl);
+    zk_whir_claim *cl = malloc((2 + MAX_LINKS + n_mm) * sizeof *cl);
     if ((n_mm && !mc) || !cl) {
         free(mc);
         free(cl);
@@ -758,13 +758,12 @@ int zk_spartan_prove_core(const zk_r1cs *c, const gl_t *witness, zk_transcript *
         return zk_set_error(ZK_ERR_NOMEM, "out of memory (matrix product claims)");
     }
     for (size_t i = 0; i < n_mm; i++)
-        if ((rc = prove_matmul(&P, &mm[i], t, proof, &mc[i])) != ZK_OK) {
+        if ((rc = prove_matmul(&P, &mm[i], witness + 1, t, proof, &mc[i])) != ZK_OK) {
             free(mc);
             free(cl);
             prover_free(&P);
             return rc;
         }
-    gl3_t delta = ext->n_cp ? zk_transcript_challenge_gl3(t, "cs-copy-delta") : gl3_zero();
     gl3_t gamma = zk_transcript_challenge_gl3(t, "r1cs-gamma");
     if (!(P.wts = calloc(P.half, sizeof *P.wts)) || mask_weights(P.wts, L, P.rx, P.ry, gamma) != 0) {
         free(mc);
@@ -773,24 +772,13 @@ int zk_spartan_prove_core(const zk_r1cs *c, const gl_t *witness, zk_transcript *
         return zk_set_error(ZK_ERR_NOMEM, "out of memory (opening weights)");
     }
     gl3_t lin_value = gl3_add(ev[3], gl3_mul(gamma, iv[1]));
-    mm_add_claims(cl + 2 + n_links, P.wts, &lin_value, mc, mm, n_mm, gamma);
-    lin_value = gl3_add(lin_value, copy_weights(P.wts, ext->cp, ext->n_cp, delta, copy_gamma(gamma, n_mm), witness + 1));
-    if (zk_spartan_test_cheat_copies) { /* claim what the (possibly broken) witness gives */
-        gl3_t d = copy_gamma(gamma, n_mm);
-        const gl_t *w = P.z + P.half;
-        for (size_t i = 0; i < ext->n_cp; i++) {
-            const zk_spartan_copy *cp = &ext->cp[i];
-            gl_t src = cp->src_public ? witness[cp->src] : w[cp->src];
-            lin_value = gl3_add(lin_value, gl3_mul_gl(d, gl_sub(w[cp->dst], src)));
-            d = gl3_mul(d, delta);
-        }
-    }
+    mm_add_claims(cl + 2 + n_links, P.wts, &lin_value, mc, mm, n_mm, gamma, witness + 1);
     cl[0] = (zk_whir_claim){ZK_CLAIM_POINT, P.ry, NULL, iv[0]};
     cl[1] = (zk_whir_claim){ZK_CLAIM_LINEAR, NULL, P.wts, lin_value};
     for (size_t k = 0; k < n_links; k++)
         cl[2 + k] = (zk_whir_claim){ZK_CLAIM_POINT, pts[k], NULL, u[k]};
     s = zk_proof_section_begin(proof, SEC_OPEN);
-    rc = zk_whir_open(&P.wit, &P.com, cl, 2 + n_links + 3 * n_mm, t, proof);
+    rc = zk_whir_open(&P.wit, &P.com, cl, 2 + n_links + n_mm, t, proof);
     zk_proof_section_end(proof, s);
     free(mc);
     free(cl);
@@ -998,7 +986,7 @@ int zk_spartan_verify_core(const zk_r1cs *c, const gl_t *pub, size_t n_pub, zk_t
                            zk_rbuf *r)
 {
     ZK_CHECK_ARG(c != NULL && (pub != NULL || n_pub == 0) && t != NULL && r != NULL && (links != NULL || n_links == 0));
-    const zk_spartan_ext none = {NULL, 0, NULL, 0};
+    const zk_spartan_ext none = {NULL, 0};
     if (!ext)
         ext = &none;
     const zk_spartan_matmul *mm = ext->mm;
@@ -1007,8 +995,7 @@ int zk_spartan_verify_core(const zk_r1cs *c, const gl_t *pub, size_t n_pub, zk_t
     int rc = zk_spartan_layout_compute(&L, c);
     if (rc != ZK_OK)
         return rc;
-    if ((rc = check_links(&L, links, n_links)) != ZK_OK || (rc = check_matmuls(&L, mm, n_mm)) != ZK_OK ||
-        (rc = check_copies(&L, ext->cp, ext->n_cp)) != ZK_OK)
+    if ((rc = check_links(&L, links, n_links)) != ZK_OK || (rc = check_matmuls(&L, mm, n_mm)) != ZK_OK)
         return rc;
     zk_rbuf sub;
     zk_whir_params wp;
@@ -1017,8 +1004,6 @@ int zk_spartan_verify_core(const zk_r1cs *c, const gl_t *pub, size_t n_pub, zk_t
     absorb_statement(t, c, pub, n_pub);
     absorb_links(t, links, n_links);
     absorb_matmuls(t, mm, n_mm);
-    if ((rc = absorb_copies(t, ext->cp, ext->n_cp)) != ZK_OK)
-        return rc;
     if ((rc = zk_proof_section_read(r, SEC_COMMIT, "commitment", &sub)) != ZK_OK)
         return rc;
     zk_whir_commitment com;
@@ -1092,7 +1077,7 @@ int zk_spartan_verify_core(const zk_r1cs *c, const gl_t *pub, size_t n_pub, zk_t
 
     /* native matrix products */
     mm_claim *mc = n_mm ? calloc(n_mm, sizeof *mc) : NULL;
-    zk_whir_claim *cl = malloc((2 + MAX_LINKS + 3 * n_mm) * sizeof *cl);
+    zk_whir_claim *cl = malloc((2 + MAX_LINKS + n_mm) * sizeof *cl);
     if ((n_mm && !mc) || !cl) {
         free(mc);
         free(cl);
@@ -1106,7 +1091,6 @@ int zk_spartan_verify_core(const zk_r1cs *c, const gl_t *pub, size_t n_pub, zk_t
         }
 
     /* opening */
-    gl3_t delta = ext->n_cp ? zk_transcript_challenge_gl3(t, "cs-copy-delta") : gl3_zero();
     gl3_t gamma = zk_transcript_challenge_gl3(t, "r1cs-gamma");
     size_t half = (size_t)1 << (L.col_vars - 1);
     gl3_t *wts = calloc(half, sizeof *wts);
@@ -1117,14 +1101,13 @@ int zk_spartan_verify_core(const zk_r1cs *c, const gl_t *pub, size_t n_pub, zk_t
         return zk_set_error(ZK_ERR_NOMEM, "out of memory (opening weights)");
     }
     gl3_t lin_value = gl3_add(ev[3], gl3_mul(gamma, iv[1]));
-    mm_add_claims(cl + 2 + n_links, wts, &lin_value, mc, mm, n_mm, gamma);
-    lin_value = gl3_add(lin_value, copy_weights(wts, ext->cp, ext->n_cp, delta, copy_gamma(gamma, n_mm), pub));
+    mm_add_claims(cl + 2 + n_links, wts, &lin_value, mc, mm, n_mm, gamma, pub);
     cl[0] = (zk_whir_claim){ZK_CLAIM_POINT, ry, NULL, iv[0]};
     cl[1] = (zk_whir_claim){ZK_CLAIM_LINEAR, NULL, wts, lin_value};
     for (size_t k = 0; k < n_links; k++)
         cl[2 + k] = (zk_whir_claim){ZK_CLAIM_POINT, pts[k], NULL, u[k]};
     rc = zk_proof_section_read(r, SEC_OPEN, "opening", &sub);
-    if (rc == ZK_OK && zk_whir_verify(&com, cl, 2 + n_links + 3 * n_mm, t, &sub) != ZK_OK)
+    if (rc == ZK_OK && zk_whir_verify(&com, cl, 2 + n_links + n_mm, t, &sub) != ZK_OK)
         rc = reject(n_links || n_mm ? "witness opening rejected (or a linked block differs from its commitment, or "
                                       "a matrix product claim is false)"
                                     : "witness opening rejected");

@@ -21,45 +21,31 @@ typedef struct {
     uint64_t w_offset;
 } zk_spartan_link;
 
-/* A native matrix product (circuit.h, zk_cs_matmul) over three aligned
- * blocks of w: X (2^(bv+jv) entries, index b*2^jv + j), W (2^(cv+jv), index
- * c*2^jv + j) and Z (2^(bv+cv), index b*2^cv + c), with
+/* A native matrix product (circuit.h, zk_cs_matmul): Z (an aligned block of
+ * w, 2^(bv+cv) entries at z_off, index b*2^cv + c) must satisfy
  *     Z[b][c] = sum_{j < k} X[b][j] W[c][j]   for every b < 2^bv, c < 2^cv,
- * and the Libra mask of its sumcheck (zk_libra_coeffs_len(jv, 3) entries at
- * mask_off, uniformly random). Offsets are w-indices (private wire - 1 -
- * n_public); each block offset is a multiple of its size. */
+ * where X (2^bv x 2^jv) and W (2^cv x 2^jv) are "virtual" matrices given by a
+ * source per entry (xsrc[b*2^jv + j], wsrc[c*2^jv + j]): ZK_SPARTAN_SRC_ZERO,
+ * ZK_SPARTAN_SRC_PUBLIC | (public wire id, 0 = the constant 1), or a w-index.
+ * mask_off: the Libra mask of its sumcheck (zk_libra_coeffs_len(jv, 3)
+ * entries of w, uniformly random). */
+#define ZK_SPARTAN_SRC_ZERO UINT64_MAX
+#define ZK_SPARTAN_SRC_PUBLIC ((uint64_t)1 << 62)
 typedef struct {
-    uint64_t z_off, x_off, w_off, mask_off;
+    uint64_t z_off, mask_off;
     uint32_t bv, cv, jv;
     uint64_t k;
+    const uint64_t *xsrc, *wsrc;
 } zk_spartan_matmul;
-
-/* A copy: w[dst] must equal the value of wire src (a w-index when
- * src_public = 0; else a public wire id 0..n_public, wire 0 = the constant 1).
- * Copies are proved without constraints: after w is committed the verifier
- * draws delta and the one WHIR opening of w includes the linear claim
- * sum_i delta^i (w[dst_i] - src_i) = 0 (public sources move to the value). */
-typedef struct {
-    uint64_t dst, src;
-    uint32_t src_public;
-} zk_spartan_copy;
 
 /* Native extensions of one proof (NULL = none). */
 typedef struct {
     const zk_spartan_matmul *mm;
     size_t n_mm;
-    const zk_spartan_copy *cp;
-    size_t n_cp;
 } zk_spartan_ext;
 
-/* Test-only: when nonzero, the prover claims the copy form's value from the
- * witness it holds (what a cheating prover with a broken copy must do, since
- * WHIR refuses to open a false claim), so tests can check that the verifier,
- * which computes the value itself, rejects. 0 in production. */
-extern int zk_spartan_test_cheat_copies;
-
-#define ZK_SPARTAN_MATMUL_DEGREE 3u
-#define ZK_SPARTAN_MAX_MATMULS 1024u /* 3 WHIR point claims each (ZK_WHIR_MAX_CLAIMS) */ /* S(j) * X~(tau_b, j) * W~(tau_c, j) */
+#define ZK_SPARTAN_MATMUL_DEGREE 3u      /* S(j) * X~(tau_b, j) * W~(tau_c, j) */
+#define ZK_SPARTAN_MAX_MATMULS 1024u     /* one WHIR point claim each (ZK_WHIR_MAX_CLAIMS) */
 
 /* Proof sections of the linked variant (after the circom ones, 1..8). */
 #define ZK_SPARTAN_SEC_LINK_EVALS 9u
@@ -75,9 +61,10 @@ extern int zk_spartan_test_cheat_copies;
  * the inner sumcheck, per product the verifier draws tau = (tau_c, tau_b), the
  * prover sends z = Z~(tau) and runs a Libra-masked sumcheck of
  * S(j) X~(tau_b, j) W~(tau_c, j) (S(j) = [j < k]) with claim z down to rho,
- * and sends x = X~(tau_b, rho), y = W~(tau_c, rho) and the mask value; the
- * three are point claims and the mask a linear claim of the one WHIR opening
- * of w. Copies: see zk_spartan_copy. The witness is NOT checked
+ * and sends x = X~(tau_b, rho), y = W~(tau_c, rho) and the mask value; z is
+ * a point claim, x, y (linear forms over the sources, public sources moved
+ * to the value) and the mask are folded into the linear claim of the one
+ * WHIR opening of w. The witness is NOT checked
  * here. Returns ZK_OK, ZK_ERR_INPUT (a link's committed vector differs from
  * its block of w), ZK_ERR_NOMEM. */
 int zk_spartan_prove_core(const zk_r1cs *c, const gl_t *witness, zk_transcript *t, const zk_spartan_link *links,
