@@ -210,7 +210,7 @@ static int prove_corrupt(const shape *s, const int64_t *sums, int kind, zk_wbuf 
     }
     zk_spartan_matmul mm = {b->z - 1 - cs->n_public, b->mask - 1 - cs->n_public, b->bv, b->cv, b->jv, b->k, src,
                             src + nx};
-    zk_spartan_ext ext = {&mm, 1};
+    zk_spartan_ext ext = {&mm, 1, NULL};
     zk_transcript t;
     zk_transcript_init(&t, "zkmlops/circuit/v1");
     zk_transcript_absorb(&t, "cs-context", CTX, sizeof CTX);

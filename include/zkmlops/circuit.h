@@ -200,6 +200,45 @@ uint32_t zk_cs_sqrt(zk_cs *cs, uint32_t x, unsigned bits);
  * bits. Writes the one-hot indicator to onehot[0..n) if onehot != NULL. */
 uint32_t zk_cs_argmax(zk_cs *cs, const uint32_t *x, size_t n, unsigned bits, uint32_t *onehot);
 
+/* ---- Range checks by lookups (opt-in per circuit) ----
+ * zk_cs_set_lookups(cs, tb): 0 = off (the default: every range check is a bit
+ * decomposition, bits + 1 constraints); 8 <= tb <= 16: from now on range
+ * checks are proved by LogUp lookups (Haböck, eprint 2022/1530; logup.h)
+ * into the table T = [0, 2^tb). Must be called before the first constraint,
+ * gadget or matrix product (else sticky ZK_ERR_INPUT, as for another tb);
+ * prover and verifier must call it alike (the R1CS differs).
+ * With lookups on, "v in [0, 2^bits)" allocates limbs l_0..l_{m-1},
+ * m = ceil(bits / tb), as new wires, one linear constraint
+ * v = sum_i 2^(tb i) l_i, and looks up every limb; the top limb (e = bits -
+ * tb (m-1) bits) also gets a wire l' = l_top + 2^tb - 2^e (one constraint),
+ * looked up too (both in T <=> l_top < 2^e), so the range is exact. Routed
+ * through it (same statements, same outputs, same zk_fx_* semantics, same
+ * prover-side ZK_ERR_RANGE): range; range_signed (x + 2^(bits-1) in
+ * [0, 2^bits)); the sign bit of is_negative, less_than, relu, max, min,
+ * clip and argmax (s = [v < 0] boolean and v + s 2^(bits-1) in
+ * [0, 2^(bits-1)), i.e. v signed in bits); rescale (r in [0, 2^shift) as
+ * limbs, q signed in in_bits - shift + 1); div_const (r and d - 1 - r in
+ * [0, 2^k), q signed). to_bits, sigmoid and sqrt keep bit decompositions
+ * (they use the bits). Cost per b-bit check: m + [e < tb] new wires and
+ * lookups, 1 + [e < tb] constraints (+1 boolean constraint for a sign).
+ * Proof (zk_cs_prove / zk_cs_verify): one zero-knowledge LogUp sub-proof
+ * whose column holds the N looked-up values and whose foreign column F is
+ * the virtual vector of the looked-up wires over 2^n positions,
+ * n = ceil_log2(N + ZK_CS_LOOKUP_PAD): entry i < N is the i-th looked-up
+ * wire, entries N .. N + ZK_CS_LOOKUP_PAD - 1 are fresh uniformly random
+ * wires (allocated at the first lookup), the rest 0; LogUp proves
+ * F(x) = col(x) on x < N, and F~(r) at its point r is a linear claim of the
+ * WHIR opening of the witness (docs/circuit.md, "Range checks by lookups").
+ * N <= ZK_CS_MAX_LOOKUPS (sticky ZK_ERR_INPUT beyond). */
+#define ZK_CS_LOOKUP_MIN_BITS 8u
+#define ZK_CS_LOOKUP_MAX_BITS 16u
+#define ZK_CS_LOOKUP_PAD 19u /* 3 revealed F_p coordinates of F~(r) + 16 margin */
+#define ZK_CS_MAX_LOOKUPS (((uint32_t)1 << 24) - ZK_CS_LOOKUP_PAD)
+void zk_cs_set_lookups(zk_cs *cs, unsigned table_bits);
+/* The table bits set (0 = off) and the number of looked-up values so far. */
+unsigned zk_cs_lookup_bits(const zk_cs *cs);
+uint32_t zk_cs_n_lookups(const zk_cs *cs);
+
 /* ---- Native matrix products (proved by sumcheck, not by R1CS products) ----
  * out[r*n + c] = sum_{j<k} x[r*k + j] * w[c*k + j] for r < rows, c < n (field
  * arithmetic; with integer inputs the exact integer sum whenever it lies in

@@ -134,6 +134,7 @@ void zk_cs_free(zk_cs *cs)
     free(cs->seg_first);
     free(cs->seg_log);
     zk_cs_matmul_free(cs);
+    zk_cs_lookup_free(cs);
     for (int k = 0; k < 4; k++)
         zk_lc_free(&cs->s[k]);
     free(cs);
@@ -537,7 +538,8 @@ int zk_cs_check(const zk_cs *cs)
                             first, cs->n_cons, (long long)gl_to_i64(row_value(cs, &cs->m[0], first)),
                             (long long)gl_to_i64(row_value(cs, &cs->m[1], first)),
                             (long long)gl_to_i64(row_value(cs, &cs->m[2], first)));
-    return zk_cs_matmul_check(cs);
+    int rc = zk_cs_matmul_check(cs);
+    return rc == ZK_OK ? zk_cs_lookup_check(cs) : rc;
 }
 
 /* ------------------------------------------------------------ R1CS view */

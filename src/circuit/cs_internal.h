@@ -60,6 +60,12 @@ struct zk_cs {
     /* native matrix products (zk_cs_matmul), in creation order */
     zk_cs_matmul_block *mm;
     uint32_t n_mm, mm_cap;
+    /* lookups (zk_cs_set_lookups; lookup.c): table bits (0 = off), the
+     * looked-up wires in creation order, the first of ZK_CS_LOOKUP_PAD
+     * consecutive fresh random wires (0 until the first lookup) */
+    unsigned lk_bits;
+    uint32_t *lk;
+    uint32_t n_lk, lk_cap, lk_pad;
 };
 
 /* Record an error once (sticky). Returns st. */
@@ -76,6 +82,21 @@ int zk_cs_segment_log_len(const zk_cs *cs, uint32_t first);
 int zk_cs_row_ok(const zk_cs *cs, uint32_t i);
 /* Free the matrix product records. */
 void zk_cs_matmul_free(zk_cs *cs);
+/* Lookups on (cs->lk_bits > 0): new limb wires l_0..l_{m-1} for the value u
+ * in [0, 2^bits) (prover; ignored when verifying), m = ceil(bits / tb), each
+ * looked up in [0, 2^tb); the top limb (e = bits - tb (m-1) bits) also gets a
+ * looked-up wire l' = l_top + 2^tb - 2^e (one constraint) when e < tb. Adds
+ * mult * sum_i 2^(tb i) l_i to sum (nothing for bits = 0). Returns 0, or -1
+ * with the sticky error set. Does not check u (callers do). */
+int zk_cs_lookup_limbs(zk_cs *cs, uint64_t u, unsigned bits, zk_lc *sum, int64_t mult);
+/* Lookups on: prove the value of lc in [0, 2^bits) (0 <= bits <= 62): limbs
+ * as above plus one constraint lc = sum of limbs (lc = 0 for bits = 0).
+ * Prover: ZK_ERR_RANGE naming g if the value is outside. Uses scratch s[3]. */
+int zk_cs_lookup_range(zk_cs *cs, const zk_lc *lc, unsigned bits, const char *g);
+/* Prover mode: every looked-up wire is below 2^lk_bits (ZK_OK, or
+ * ZK_ERR_INPUT naming the first that is not). */
+int zk_cs_lookup_check(const zk_cs *cs);
+void zk_cs_lookup_free(zk_cs *cs);
 /* Prover mode: every matrix product block holds (ZK_OK, or ZK_ERR_INPUT
  * naming the block and entry). */
 int zk_cs_matmul_check(const zk_cs *cs);

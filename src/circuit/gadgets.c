@@ -146,18 +146,45 @@ static zk_lc *lc_of(zk_cs *cs, int k, uint32_t w0, int64_t c0, uint32_t w1, int6
 
 /* ---- ranges and bits ---- */
 
+/* Lookups on: the value of lc signed in bits, i.e. lc + 2^(bits-1) in
+ * [0, 2^bits). Uses s[2]. */
+static int lk_signed(zk_cs *cs, const zk_lc *lc, unsigned bits, const char *g)
+{
+    if (check_bits(cs, bits, g) != 0)
+        return -1;
+    if (check_signed(cs, cs->prover ? zk_cs_lc_value(cs, lc) : 0, bits, g) != 0)
+        return -1;
+    zk_lc *l = &cs->s[2];
+    zk_lc_clear(l);
+    for (uint32_t i = 0; i < lc->n; i++)
+        zk_lc_add(l, lc->wire[i], lc->coeff[i]);
+    zk_lc_add_i64(l, 0, (int64_t)1 << (bits - 1));
+    return zk_cs_lookup_range(cs, l, bits, g);
+}
+
 void zk_cs_range(zk_cs *cs, uint32_t x, unsigned bits)
 {
     uint32_t b[ZK_CS_MAX_BITS];
-    if (ok(cs))
-        (void)decompose(cs, lc_of(cs, 0, x, 1, 0, 0), bits, 0, b, "range");
+    if (!ok(cs))
+        return;
+    if (cs->lk_bits) {
+        if (check_bits(cs, bits, "range") == 0)
+            (void)zk_cs_lookup_range(cs, lc_of(cs, 0, x, 1, 0, 0), bits, "range");
+        return;
+    }
+    (void)decompose(cs, lc_of(cs, 0, x, 1, 0, 0), bits, 0, b, "range");
 }
 
 void zk_cs_range_signed(zk_cs *cs, uint32_t x, unsigned bits)
 {
     uint32_t b[ZK_CS_MAX_BITS];
-    if (ok(cs))
-        (void)decompose(cs, lc_of(cs, 0, x, 1, 0, 0), bits, 1, b, "range_signed");
+    if (!ok(cs))
+        return;
+    if (cs->lk_bits) {
+        (void)lk_signed(cs, lc_of(cs, 0, x, 1, 0, 0), bits, "range_signed");
+        return;
+    }
+    (void)decompose(cs, lc_of(cs, 0, x, 1, 0, 0), bits, 1, b, "range_signed");
 }
 
 void zk_cs_to_bits(zk_cs *cs, uint32_t x, unsigned bits, uint32_t *out)
@@ -176,7 +203,31 @@ void zk_cs_to_bits(zk_cs *cs, uint32_t x, unsigned bits, uint32_t *out)
 static uint32_t sign_of(zk_cs *cs, const zk_lc *lc, unsigned bits, const char *g)
 {
     uint32_t b[ZK_CS_MAX_BITS];
-    if (!ok(cs) || decompose(cs, lc, bits, 1, b, g) != 0)
+    if (!ok(cs))
+        return 0;
+    if (cs->lk_bits) {
+        /* s = [v < 0] boolean and v + s 2^(bits-1) in [0, 2^(bits-1)): the
+         * statement of the signed decomposition (its top bit is s, the others
+         * spell v + s 2^(bits-1)); 2 + [limb constraints] constraints */
+        if (check_bits(cs, bits, g) != 0)
+            return 0;
+        gl_t v = cs->prover ? zk_cs_lc_value(cs, lc) : 0;
+        if (check_signed(cs, v, bits, g) != 0)
+            return 0;
+        uint32_t sw = zk_cs_new_wire(cs, cs->prover && gl_to_i64(v) < 0);
+        if (!sw)
+            return 0;
+        zk_cs_boolean(cs, sw);
+        zk_lc *l = &cs->s[2];
+        zk_lc_clear(l);
+        for (uint32_t i = 0; i < lc->n; i++)
+            zk_lc_add(l, lc->wire[i], lc->coeff[i]);
+        zk_lc_add_i64(l, sw, (int64_t)1 << (bits - 1));
+        if (zk_cs_lookup_range(cs, l, bits - 1, g) != 0)
+            return 0;
+        return sw;
+    }
+    if (decompose(cs, lc, bits, 1, b, g) != 0)
         return 0;
     return b[bits - 1];
 }
@@ -251,6 +302,20 @@ uint32_t zk_cs_rescale(zk_cs *cs, uint32_t x, unsigned shift, unsigned in_bits)
     int64_t xv = zk_cs_value_i64(cs, x);
     int64_t q = cs->prover ? zk_fx_rescale(xv, shift) : 0;
     int64_t r = cs->prover ? xv + ((int64_t)1 << (shift - 1)) - q * ((int64_t)1 << shift) : 0;
+    if (cs->lk_bits) {
+        /* limbs of r in [0, 2^shift), q signed in qbits,
+         * (x + 2^(s-1) - r) * 1 = 2^s q */
+        zk_lc a;
+        zk_lc_init(&a);
+        zk_lc_add_i64(&a, x, 1);
+        zk_lc_add_i64(&a, 0, (int64_t)1 << (shift - 1));
+        int rc = zk_cs_lookup_limbs(cs, (uint64_t)r, shift, &a, -1);
+        uint32_t qw = rc == 0 ? zk_cs_new_wire(cs, gl_from_i64(q)) : 0;
+        if (qw && lk_signed(cs, lc_of(cs, 0, qw, 1, 0, 0), qbits, "rescale") == 0)
+            zk_cs_enforce_equal(cs, &a, lc_of(cs, 1, qw, (int64_t)1 << shift, 0, 0));
+        zk_lc_free(&a);
+        return qw && ok(cs) ? qw : 0;
+    }
     uint32_t rb[ZK_CS_MAX_BITS], qb[ZK_CS_MAX_BITS];
     if (alloc_bits(cs, (uint64_t)r, shift, rb) != 0)
         return 0;
@@ -292,6 +357,31 @@ uint32_t zk_cs_div_const(zk_cs *cs, uint32_t x, int64_t d, unsigned in_bits)
     int64_t xv = zk_cs_value_i64(cs, x);
     int64_t q = cs->prover ? zk_fx_div(xv, d) : 0;
     int64_t r = cs->prover ? xv - q * d : 0;
+    if (cs->lk_bits) {
+        /* r in [0, 2^k) as limbs R; d - 1 - R in [0, 2^k) unless d is a power
+         * of 2; q signed in qbits; x - R = d q */
+        zk_lc rs, a;
+        zk_lc_init(&rs);
+        zk_lc_init(&a);
+        int rc = zk_cs_lookup_limbs(cs, (uint64_t)r, k, &rs, 1);
+        if (rc == 0 && k && !pow2) {
+            zk_lc_add_i64(&a, 0, d - 1);
+            for (uint32_t i = 0; i < rs.n; i++)
+                zk_lc_add(&a, rs.wire[i], gl_neg(rs.coeff[i]));
+            rc = zk_cs_lookup_range(cs, &a, k, "div_const");
+        }
+        uint32_t qw = rc == 0 ? zk_cs_new_wire(cs, gl_from_i64(q)) : 0;
+        if (qw && lk_signed(cs, lc_of(cs, 0, qw, 1, 0, 0), qbits, "div_const") == 0) {
+            zk_lc_clear(&a);
+            zk_lc_add_i64(&a, x, 1);
+            for (uint32_t i = 0; i < rs.n; i++)
+                zk_lc_add(&a, rs.wire[i], gl_neg(rs.coeff[i]));
+            zk_cs_enforce_equal(cs, &a, lc_of(cs, 1, qw, d, 0, 0));
+        }
+        zk_lc_free(&rs);
+        zk_lc_free(&a);
+        return qw && ok(cs) ? qw : 0;
+    }
     uint32_t rb[ZK_CS_MAX_BITS], sb[ZK_CS_MAX_BITS], qb[ZK_CS_MAX_BITS];
     if (k && alloc_bits(cs, (uint64_t)r, k, rb) != 0)
         return 0;

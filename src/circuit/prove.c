@@ -73,6 +73,8 @@ static int convert_links(const zk_cs *cs, const zk_cs_link *links, size_t n_link
 typedef struct {
     zk_spartan_matmul *mm;
     uint64_t *src;
+    uint64_t *lsrc;
+    zk_spartan_lookup lk;
     zk_spartan_ext ext;
 } ext_buf;
 
@@ -80,6 +82,7 @@ static void free_ext(ext_buf *e)
 {
     free(e->mm);
     free(e->src);
+    free(e->lsrc);
     memset(e, 0, sizeof *e);
 }
 
@@ -92,11 +95,39 @@ static uint64_t wire_src(const zk_cs *cs, uint32_t w)
     return (uint64_t)w - 1 - cs->n_public;
 }
 
+static uint32_t clog2(uint64_t x)
+{
+    uint32_t l = 0;
+    while (((uint64_t)1 << l) < x)
+        l++;
+    return l;
+}
+
+/* Looked-up wires -> the virtual vector F (circuit.h, "Range checks by
+ * lookups"): lookups, then the pad wires, then zeros. */
+static int convert_lookups(const zk_cs *cs, ext_buf *eb)
+{
+    if (!cs->n_lk)
+        return ZK_OK;
+    uint32_t n = clog2((uint64_t)cs->n_lk + ZK_CS_LOOKUP_PAD);
+    uint64_t len = (uint64_t)1 << n;
+    if (!(eb->lsrc = malloc(len * sizeof *eb->lsrc)))
+        return zk_set_error(ZK_ERR_NOMEM, "out of memory");
+    for (uint64_t x = 0; x < len; x++)
+        eb->lsrc[x] = x < cs->n_lk                          ? wire_src(cs, cs->lk[x])
+                      : x < (uint64_t)cs->n_lk + ZK_CS_LOOKUP_PAD ? wire_src(cs, cs->lk_pad + (uint32_t)(x - cs->n_lk))
+                                                                  : ZK_SPARTAN_SRC_ZERO;
+    eb->lk = (zk_spartan_lookup){n, cs->lk_bits, cs->n_lk, eb->lsrc, NULL};
+    eb->ext.lk = &eb->lk;
+    return ZK_OK;
+}
+
 static int convert_ext(const zk_cs *cs, ext_buf *eb)
 {
     memset(eb, 0, sizeof *eb);
-    if (!cs->n_mm)
-        return ZK_OK;
+    int rc = convert_lookups(cs, eb);
+    if (rc != ZK_OK || !cs->n_mm)
+        return rc;
     uint64_t total = 0;
     for (uint32_t i = 0; i < cs->n_mm; i++)
         total += ((uint64_t)1 << (cs->mm[i].bv + cs->mm[i].jv)) + ((uint64_t)1 << (cs->mm[i].cv + cs->mm[i].jv));
@@ -175,6 +206,22 @@ static void security(zk_spartan_security *sec, const zk_spartan_layout *L, const
         sec->expected_proof_bytes += 8 + 24 + 8 + zk_whir_expected_proof_bytes(&links[k].com->params) + 24;
     }
     sec->sumcheck_bits = 3.0 * log2((double)GL_P) - log2(events);
+    if (cs->n_lk) { /* the LogUp sub-proof's own terms (its WHIR openings use standard parameters) */
+        zk_logup_shape sh;
+        memset(&sh, 0, sizeof sh);
+        sh.n_vars = clog2((uint64_t)cs->n_lk + ZK_CS_LOOKUP_PAD);
+        sh.sel.n_groups = 1;
+        sh.sel.vars[0] = sh.n_vars;
+        sh.sel.bound[0] = cs->n_lk;
+        sh.table_bits = cs->lk_bits;
+        sh.n_cols = 1;
+        sh.n_lookups = 1;
+        sh.has_link = 1;
+        sh.lin_coeff[0] = GL_P - 1;
+        double lb = zk_logup_soundness_bits(&sh);
+        if (lb < sec->sumcheck_bits)
+            sec->sumcheck_bits = lb;
+    }
     sec->security_bits = sec->whir_bits < sec->sumcheck_bits ? sec->whir_bits : sec->sumcheck_bits;
     sec->expected_proof_bytes -= 16; /* no container header */
 }

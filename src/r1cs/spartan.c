@@ -675,17 +675,127 @@ static void mm_add_claims(zk_whir_claim *cl, gl3_t *wts, gl3_t *lin_value, mm_cl
     }
 }
 
+/* ------------------------------------------------------------ lookups */
+
+/* Shape checks of the lookup descriptor (both sides). */
+static int check_lookup(const zk_spartan_layout *L, const zk_spartan_lookup *lk)
+{
+    if (!lk)
+        return ZK_OK;
+    if (lk->n_vars < 1 || lk->n_vars > ZK_LOGUP_MAX_VARS || lk->table_bits < 1 ||
+        lk->table_bits > ZK_LOGUP_MAX_TABLE_BITS || lk->n_sel < 1 || lk->n_sel > ((uint64_t)1 << lk->n_vars) ||
+        !lk->src)
+        return zk_set_error(ZK_ERR_INPUT, "lookups: bad shape (2^%u positions, %llu selected, table 2^%u)",
+                            lk->n_vars, (unsigned long long)lk->n_sel, lk->table_bits);
+    for (uint64_t x = 0; x < ((uint64_t)1 << lk->n_vars); x++)
+        if (!src_ok(L, lk->src[x]))
+            return zk_set_error(ZK_ERR_INPUT, "lookups: source %llu is not a wire", (unsigned long long)x);
+    return ZK_OK;
+}
+
+static void absorb_lookup(zk_transcript *t, const zk_spartan_lookup *lk)
+{
+    if (!lk)
+        return;
+    gl_t d[3] = {lk->n_vars, lk->table_bits, lk->n_sel};
+    zk_transcript_absorb_gl(t, "cs-lookup-shape", d, 3);
+    zk_transcript_absorb(t, "cs-lookup-src", (const uint8_t *)lk->src, ((size_t)1 << lk->n_vars) * sizeof *lk->src);
+}
+
+/* The LogUp statement: one column C1, lookup (C1, shift 0) on x < n_sel,
+ * link F(x) - C1(x) = 0. */
+static void lookup_shape(zk_logup_shape *sh, const zk_spartan_lookup *lk)
+{
+    memset(sh, 0, sizeof *sh);
+    sh->n_vars = lk->n_vars;
+    sh->sel.n_groups = 1;
+    sh->sel.vars[0] = lk->n_vars;
+    sh->sel.bound[0] = lk->n_sel;
+    sh->table_bits = lk->table_bits;
+    sh->n_cols = 1;
+    sh->n_lookups = 1;
+    sh->lookups[0] = (zk_lookup){0, 0};
+    sh->has_link = 1;
+    sh->lin_coeff[0] = GL_P - 1;
+    sh->lin_const = 0;
+}
+
+/* g * F~(r) as weights on w (private sources); returns the public sources'
+ * part, which the claim's value must exclude. */
+static int lookup_form(gl3_t *wts, gl3_t *pubpart, const zk_spartan_lookup *lk, const gl_t *pub, const gl3_t *r,
+                       gl3_t g)
+{
+    uint64_t n = (uint64_t)1 << lk->n_vars;
+    gl3_t *e = malloc(n * sizeof *e);
+    if (!e)
+        return -1;
+    zk_eq_table(e, r, lk->n_vars);
+    gl3_t pp = gl3_zero();
+    for (uint64_t x = 0; x < n; x++) {
+        uint64_t sx = lk->src[x];
+        if (sx == ZK_SPARTAN_SRC_ZERO)
+            continue;
+        gl3_t cf = gl3_mul(e[x], g);
+        if (sx & ZK_SPARTAN_SRC_PUBLIC)
+            pp = gl3_add(pp, gl3_mul_gl(cf, src_value(sx, NULL, pub)));
+        else
+            wts[sx] = gl3_add(wts[sx], cf);
+    }
+    free(e);
+    *pubpart = pp;
+    return 0;
+}
+
+/* gamma^(2 + 3 n_mm): the first power after the matrix products' claims. */
+static gl3_t lookup_gamma(gl3_t gamma, size_t n_mm)
+{
+    gl3_t g = gl3_mul(gamma, gamma);
+    for (size_t i = 0; i < 3 * n_mm; i++)
+        g = gl3_mul(g, gamma);
+    return g;
+}
+
+/* Prover: F's values, the LogUp commit and sumcheck stages, F~(r_data)
+ * (section ZK_SPARTAN_SEC_LOOKUP_EVAL, absorbed). *lp and *fv are freed by
+ * the caller. */
+static int prove_lookup(const prover *P, const zk_spartan_lookup *lk, const gl_t *pub, zk_transcript *t,
+                        zk_wbuf *proof, zk_logup_prover **lp, gl_t **fv, gl3_t *r_data, gl3_t *fval)
+{
+    const gl_t *w = P->z + P->half;
+    uint64_t n = (uint64_t)1 << lk->n_vars;
+    gl_t *f = malloc(n * sizeof *f);
+    if (!f)
+        return zk_set_error(ZK_ERR_NOMEM, "out of memory (lookup column, 2^%u)", lk->n_vars);
+    *fv = f;
+    for (uint64_t x = 0; x < n; x++)
+        f[x] = src_value(lk->src[x], w, pub);
+    zk_logup_shape sh;
+    lookup_shape(&sh, lk);
+    const gl_t *cols[1] = {f};
+    int rc;
+    if ((rc = zk_logup_prove_commit(lp, &sh, cols, f, lk->hooks, t, proof)) != ZK_OK ||
+        (rc = zk_logup_prove_sumcheck(*lp, t, proof, r_data)) != ZK_OK)
+        return rc;
+    *fval = zk_mle_eval_gl(f, lk->n_vars, r_data);
+    size_t s = zk_proof_section_begin(proof, ZK_SPARTAN_SEC_LOOKUP_EVAL);
+    zk_wbuf_gl3(proof, *fval);
+    zk_proof_section_end(proof, s);
+    zk_transcript_absorb_gl3(t, "cs-lookup-eval", fval, 1);
+    return ZK_OK;
+}
+
 #define MAX_LINKS 8
 
 int zk_spartan_prove_core(const zk_r1cs *c, const gl_t *witness, zk_transcript *t, const zk_spartan_link *links,
                           size_t n_links, const zk_spartan_ext *ext, zk_wbuf *proof)
 {
     ZK_CHECK_ARG(c != NULL && witness != NULL && t != NULL && proof != NULL && (links != NULL || n_links == 0));
-    const zk_spartan_ext none = {NULL, 0};
+    const zk_spartan_ext none = {NULL, 0, NULL};
     if (!ext)
         ext = &none;
     const zk_spartan_matmul *mm = ext->mm;
     size_t n_mm = ext->n_mm;
+    const zk_spartan_lookup *lk = ext->lk;
     prover P;
     memset(&P, 0, sizeof P);
     P.c = c;
@@ -693,7 +803,8 @@ int zk_spartan_prove_core(const zk_r1cs *c, const gl_t *witness, zk_transcript *
     if ((rc = zk_spartan_layout_compute(&P.L, c)) != ZK_OK)
         return rc;
     const zk_spartan_layout *L = &P.L;
-    if ((rc = check_links(L, links, n_links)) != ZK_OK || (rc = check_matmuls(L, mm, n_mm)) != ZK_OK)
+    if ((rc = check_links(L, links, n_links)) != ZK_OK || (rc = check_matmuls(L, mm, n_mm)) != ZK_OK ||
+        (rc = check_lookup(L, lk)) != ZK_OK)
         return rc;
     for (size_t k = 0; k < n_links; k++) {
         ZK_CHECK_ARG(links[k].wit != NULL && links[k].com != NULL);
@@ -717,6 +828,7 @@ int zk_spartan_prove_core(const zk_r1cs *c, const gl_t *witness, zk_transcript *
     absorb_statement(t, c, witness + 1, L->n_public);
     absorb_links(t, links, n_links);
     absorb_matmuls(t, mm, n_mm);
+    absorb_lookup(t, lk);
     zk_whir_commitment_absorb(t, &P.com);
     size_t s = zk_proof_section_begin(proof, SEC_BINDING);
     write_binding(proof, c);
@@ -764,8 +876,23 @@ int zk_spartan_prove_core(const zk_r1cs *c, const gl_t *witness, zk_transcript *
             prover_free(&P);
             return rc;
         }
+    zk_logup_prover *lp = NULL;
+    gl_t *lfv = NULL;
+    gl3_t lr[ZK_LOGUP_MAX_VARS], lval = gl3_zero();
+    if (lk && (rc = prove_lookup(&P, lk, witness + 1, t, proof, &lp, &lfv, lr, &lval)) != ZK_OK) {
+        zk_logup_prover_free(lp);
+        free(lfv);
+        free(mc);
+        free(cl);
+        prover_free(&P);
+        return rc;
+    }
     gl3_t gamma = zk_transcript_challenge_gl3(t, "r1cs-gamma");
-    if (!(P.wts = calloc(P.half, sizeof *P.wts)) || mask_weights(P.wts, L, P.rx, P.ry, gamma) != 0) {
+    gl3_t lpub = gl3_zero();
+    if (!(P.wts = calloc(P.half, sizeof *P.wts)) || mask_weights(P.wts, L, P.rx, P.ry, gamma) != 0 ||
+        (lk && lookup_form(P.wts, &lpub, lk, witness + 1, lr, lookup_gamma(gamma, n_mm)) != 0)) {
+        zk_logup_prover_free(lp);
+        free(lfv);
         free(mc);
         free(cl);
         prover_free(&P);
@@ -773,6 +900,8 @@ int zk_spartan_prove_core(const zk_r1cs *c, const gl_t *witness, zk_transcript *
     }
     gl3_t lin_value = gl3_add(ev[3], gl3_mul(gamma, iv[1]));
     mm_add_claims(cl + 2 + n_links, P.wts, &lin_value, mc, mm, n_mm, gamma, witness + 1);
+    if (lk)
+        lin_value = gl3_add(lin_value, gl3_sub(gl3_mul(lookup_gamma(gamma, n_mm), lval), lpub));
     cl[0] = (zk_whir_claim){ZK_CLAIM_POINT, P.ry, NULL, iv[0]};
     cl[1] = (zk_whir_claim){ZK_CLAIM_LINEAR, NULL, P.wts, lin_value};
     for (size_t k = 0; k < n_links; k++)
@@ -788,6 +917,13 @@ int zk_spartan_prove_core(const zk_r1cs *c, const gl_t *witness, zk_transcript *
         s = zk_proof_section_begin(proof, ZK_SPARTAN_SEC_LINK_OPEN);
         rc = zk_whir_open(links[k].wit, links[k].com, &lc, 1, t, proof);
         zk_proof_section_end(proof, s);
+    }
+    if (rc == ZK_OK && lk)
+        rc = zk_logup_prove_open(lp, t, proof);
+    zk_logup_prover_free(lp);
+    if (lfv) {
+        memset(lfv, 0, ((size_t)1 << lk->n_vars) * sizeof *lfv);
+        free(lfv);
     }
     if (rc == ZK_OK && proof->oom)
         rc = zk_set_error(ZK_ERR_NOMEM, "out of memory writing the proof");
@@ -986,16 +1122,18 @@ int zk_spartan_verify_core(const zk_r1cs *c, const gl_t *pub, size_t n_pub, zk_t
                            zk_rbuf *r)
 {
     ZK_CHECK_ARG(c != NULL && (pub != NULL || n_pub == 0) && t != NULL && r != NULL && (links != NULL || n_links == 0));
-    const zk_spartan_ext none = {NULL, 0};
+    const zk_spartan_ext none = {NULL, 0, NULL};
     if (!ext)
         ext = &none;
     const zk_spartan_matmul *mm = ext->mm;
     size_t n_mm = ext->n_mm;
+    const zk_spartan_lookup *lk = ext->lk;
     zk_spartan_layout L;
     int rc = zk_spartan_layout_compute(&L, c);
     if (rc != ZK_OK)
         return rc;
-    if ((rc = check_links(&L, links, n_links)) != ZK_OK || (rc = check_matmuls(&L, mm, n_mm)) != ZK_OK)
+    if ((rc = check_links(&L, links, n_links)) != ZK_OK || (rc = check_matmuls(&L, mm, n_mm)) != ZK_OK ||
+        (rc = check_lookup(&L, lk)) != ZK_OK)
         return rc;
     zk_rbuf sub;
     zk_whir_params wp;
@@ -1004,6 +1142,7 @@ int zk_spartan_verify_core(const zk_r1cs *c, const gl_t *pub, size_t n_pub, zk_t
     absorb_statement(t, c, pub, n_pub);
     absorb_links(t, links, n_links);
     absorb_matmuls(t, mm, n_mm);
+    absorb_lookup(t, lk);
     if ((rc = zk_proof_section_read(r, SEC_COMMIT, "commitment", &sub)) != ZK_OK)
         return rc;
     zk_whir_commitment com;
@@ -1090,11 +1229,35 @@ int zk_spartan_verify_core(const zk_r1cs *c, const gl_t *pub, size_t n_pub, zk_t
             return rc;
         }
 
+    /* lookups: LogUp commit and sumcheck stages, F~(r_data), final check */
+    zk_logup_verifier lv;
+    gl3_t lr[ZK_LOGUP_MAX_VARS], lval = gl3_zero();
+    if (lk) {
+        zk_logup_shape sh;
+        lookup_shape(&sh, lk);
+        if ((rc = zk_logup_verify_commit(&lv, &sh, t, r)) == ZK_OK &&
+            (rc = zk_logup_verify_sumcheck(&lv, t, r, lr)) == ZK_OK &&
+            (rc = zk_proof_section_read(r, ZK_SPARTAN_SEC_LOOKUP_EVAL, "lookup evaluation", &sub)) == ZK_OK) {
+            lval = zk_rbuf_gl3(&sub);
+            if ((rc = zk_proof_section_done(&sub, "lookup evaluation")) == ZK_OK) {
+                zk_transcript_absorb_gl3(t, "cs-lookup-eval", &lval, 1);
+                rc = zk_logup_verify_final(&lv, lval);
+            }
+        }
+        if (rc != ZK_OK) {
+            free(mc);
+            free(cl);
+            return rc == ZK_ERR_REJECT ? reject("lookups") : rc;
+        }
+    }
+
     /* opening */
     gl3_t gamma = zk_transcript_challenge_gl3(t, "r1cs-gamma");
     size_t half = (size_t)1 << (L.col_vars - 1);
     gl3_t *wts = calloc(half, sizeof *wts);
-    if (!wts || mask_weights(wts, &L, rx, ry, gamma) != 0) {
+    gl3_t lpub = gl3_zero();
+    if (!wts || mask_weights(wts, &L, rx, ry, gamma) != 0 ||
+        (lk && lookup_form(wts, &lpub, lk, pub, lr, lookup_gamma(gamma, n_mm)) != 0)) {
         free(wts);
         free(mc);
         free(cl);
@@ -1102,14 +1265,16 @@ int zk_spartan_verify_core(const zk_r1cs *c, const gl_t *pub, size_t n_pub, zk_t
     }
     gl3_t lin_value = gl3_add(ev[3], gl3_mul(gamma, iv[1]));
     mm_add_claims(cl + 2 + n_links, wts, &lin_value, mc, mm, n_mm, gamma, pub);
+    if (lk)
+        lin_value = gl3_add(lin_value, gl3_sub(gl3_mul(lookup_gamma(gamma, n_mm), lval), lpub));
     cl[0] = (zk_whir_claim){ZK_CLAIM_POINT, ry, NULL, iv[0]};
     cl[1] = (zk_whir_claim){ZK_CLAIM_LINEAR, NULL, wts, lin_value};
     for (size_t k = 0; k < n_links; k++)
         cl[2 + k] = (zk_whir_claim){ZK_CLAIM_POINT, pts[k], NULL, u[k]};
     rc = zk_proof_section_read(r, SEC_OPEN, "opening", &sub);
     if (rc == ZK_OK && zk_whir_verify(&com, cl, 2 + n_links + n_mm, t, &sub) != ZK_OK)
-        rc = reject(n_links || n_mm ? "witness opening rejected (or a linked block differs from its commitment, or "
-                                      "a matrix product claim is false)"
+        rc = reject(n_links || n_mm || lk ? "witness opening rejected (or a linked block differs from its commitment, "
+                                            "or a matrix product or lookup claim is false)"
                                     : "witness opening rejected");
     free(wts);
     free(mc);
@@ -1130,6 +1295,8 @@ int zk_spartan_verify_core(const zk_r1cs *c, const gl_t *pub, size_t n_pub, zk_t
         if ((rc = zk_proof_section_done(&sub, "link opening")) != ZK_OK)
             return rc;
     }
+    if (lk && (rc = zk_logup_verify_open(&lv, t, r)) != ZK_OK)
+        return rc == ZK_ERR_REJECT ? reject("lookup openings") : rc;
     return ZK_OK;
 }
 

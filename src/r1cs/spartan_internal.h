@@ -8,6 +8,7 @@
 #ifndef ZKMLOPS_SPARTAN_INTERNAL_H
 #define ZKMLOPS_SPARTAN_INTERNAL_H
 
+#include "zkmlops/logup.h"
 #include "zkmlops/r1cs.h"
 #include "zkmlops/transcript.h"
 #include "zkmlops/whir.h"
@@ -38,10 +39,26 @@ typedef struct {
     const uint64_t *xsrc, *wsrc;
 } zk_spartan_matmul;
 
-/* Native extensions of one proof (NULL = none). */
+/* Lookups (circuit.h, zk_cs_set_lookups): the "virtual" vector F of 2^n_vars
+ * entries given by a source per entry (src[x], as for matrix products) must
+ * take values in T = [0, 2^table_bits) at every x < n_sel. Proved by one
+ * zero-knowledge LogUp sub-proof (logup.h: one column C1 = F's values, one
+ * lookup with shift 0, box selector x < n_sel, foreign column F with the
+ * link F(x) - C1(x) = 0); F~(r_data) is a linear claim (public sources moved
+ * to the value) of the WHIR opening of w. hooks: prover, tests only (a false
+ * statement proved on purpose), NULL otherwise. */
+typedef struct {
+    uint32_t n_vars, table_bits;
+    uint64_t n_sel;
+    const uint64_t *src;
+    const zk_logup_test_hooks *hooks;
+} zk_spartan_lookup;
+
+/* Native extensions of one proof (NULL = none). lk: NULL = no lookups. */
 typedef struct {
     const zk_spartan_matmul *mm;
     size_t n_mm;
+    const zk_spartan_lookup *lk;
 } zk_spartan_ext;
 
 #define ZK_SPARTAN_MATMUL_DEGREE 3u      /* S(j) * X~(tau_b, j) * W~(tau_c, j) */
@@ -51,13 +68,18 @@ typedef struct {
 #define ZK_SPARTAN_SEC_LINK_EVALS 9u
 #define ZK_SPARTAN_SEC_LINK_OPEN 10u
 #define ZK_SPARTAN_SEC_MATMUL 11u /* one per native matrix product */
+#define ZK_SPARTAN_SEC_LOOKUP_EVAL 12u /* F~(r_data) of the lookup sub-proof */
 
 /* Prove with a transcript t the caller has initialised (protocol id and any
  * context absorbed). Absorbs the statement (digest, shape, public values
  * witness[1..n_public]), then every link commitment, writes the sections
  * (binding, parameters, commitment, [link evaluations], outer, inner,
  * [one section per matrix product], opening, [one link opening per link]) to
- * proof. Matrix products (docs/circuit.md, "Native matrix products"): after
+ * proof. Lookups (docs/circuit.md, "Range checks by lookups"): the source map
+ * is absorbed with the statement; after the matrix products the LogUp
+ * commit and sumcheck stages run (sections 0x4c01..0x4c04), then section 12
+ * holds F~(r_data) (absorbed); its linear form joins w's linear claim; the
+ * LogUp openings (0x4c05..0x4c07) follow the link openings. Matrix products (docs/circuit.md, "Native matrix products"): after
  * the inner sumcheck, per product the verifier draws tau = (tau_c, tau_b), the
  * prover sends z = Z~(tau) and runs a Libra-masked sumcheck of
  * S(j) X~(tau_b, j) W~(tau_c, j) (S(j) = [j < k]) with claim z down to rho,
