@@ -7,8 +7,10 @@
  *  2. a batch of 64 inferences of a small MLP 64-32-10 (8x8-digits shaped) in
  *     one proof: prove time per inference, verify time, proof bytes;
  *  3. a small CNN on 1x8x8 inputs (Conv 4x3x3 pad 1 + ReLU + MaxPool 2 +
- *     Gemm 64->10), batch 16: prove time per inference.
- * Usage: bench_infer [reps]   (verify times are the median of reps runs)
+ *     Gemm 64->10), batch 64: prove time per inference.
+ * Every model is committed with the same opening budget (zk_model_commit_budget;
+ * default ZK_MODEL_DEFAULT_OPENINGS), printed with the commitment size.
+ * Usage: bench_infer [reps [openings]]   (verify times are the median of reps runs)
  * Prints wall and process-CPU seconds (OMP_NUM_THREADS=1: single-core time). */
 #include <math.h>
 #include <stdio.h>
@@ -138,11 +140,13 @@ static size_t argmax_i(const int64_t *v, size_t n)
 }
 
 /* Prove `batch` inferences; print the figures. */
+static uint32_t openings = ZK_MODEL_DEFAULT_OPENINGS; /* opening budget of every commitment */
+
 static void run(const char *name, zk_model *m, uint32_t batch, int reps, double in_scale_real, int priv)
 {
     double t0 = now(), c0 = cpu();
     zk_model_private p;
-    if (zk_model_commit(&p, m) != ZK_OK)
+    if (zk_model_commit_budget(&p, m, openings) != ZK_OK)
         die("commit");
     double t_commit = now() - t0, c_commit = cpu() - c0;
     uint64_t ni = zk_model_input_size(m) * batch, no = zk_model_output_size(m) * batch;
@@ -172,6 +176,8 @@ static void run(const char *name, zk_model *m, uint32_t batch, int reps, double 
     qsort(cv, (size_t)reps, sizeof *cv, cmp_d);
     printf("%s: params %llu, batch %u, constraints %u, wires %u\n", name, (unsigned long long)p.com.n_params, batch,
            info.constraints, info.wires);
+    printf("  commitment: budget %u openings, 2^%u entries, WHIR polynomial 2^%u\n", p.com.opening_budget,
+           p.com.log_len, p.com.whir.params.total_vars);
     printf("  wall: commit %.3f s | prove %.3f s (%.4f s per inference) | verify %.4f s (median of %d)\n", t_commit,
            t_prove, t_prove / batch, tv[reps / 2], reps);
     printf("  cpu:  commit %.3f s | prove %.3f s (%.4f s per inference) | verify %.4f s\n", c_commit, c_prove,
@@ -237,7 +243,17 @@ int main(int argc, char **argv)
     int reps = argc > 1 ? atoi(argv[1]) : 5;
     if (reps < 1)
         reps = 1;
-    printf("bench_infer (2-core machine shared with other jobs: timings are noisy)\n");
+    if (argc > 2) {
+        long o = atol(argv[2]);
+        if (o < 1 || o > (long)ZK_MODEL_MAX_OPENINGS) {
+            fprintf(stderr, "bench_infer: openings must be in 1..%u\n", ZK_MODEL_MAX_OPENINGS);
+            return 2;
+        }
+        openings = (uint32_t)o;
+    }
+    printf("bench_infer (2-core machine shared with other jobs: timings are noisy); model commitments with an "
+           "opening budget of %u\n",
+           openings);
     /* 1. MNIST-class MLP. */
     uint32_t dims[] = {784, 56, 10};
     zk_model m;
@@ -271,9 +287,9 @@ int main(int argc, char **argv)
     dense_random(&m, 2, dims2, 12);
     run("mlp 64-32-10 x64", &m, 64, reps, 16.0, 0);
     zk_model_free(&m);
-    /* 3. Small CNN, batch 16. */
+    /* 3. Small CNN, batch 64. */
     cnn(&m);
-    run("cnn 1x8x8 conv4-relu-maxpool-gemm10 x16", &m, 16, reps, 1.0, 0);
+    run("cnn 1x8x8 conv4-relu-maxpool-gemm10 x64", &m, 64, reps, 1.0, 0);
     zk_model_free(&m);
     printf("peak RSS %ld MiB\n", peak_rss_kb() / 1024);
     return 0;

@@ -94,6 +94,54 @@ for m in bc_logreg digits_cnn; do
   echo "  $m: proved outputs agree with the float model on $r examples"
   ok test $rc -eq 0
 done
+# opening budget: the default (64) and --openings N are recorded in the commitment, shown by
+# `model info`, and enforced by `infer prove`
+expect 0 '"opening_budget":[[:space:]]*64' -- "$zk" model info bc_logreg.com --json
+expect 2 "--openings must be an integer in 1\.\.4096" -- "$zk" model commit "$fx/bc_logreg.onnx" \
+  --calibration "$fx/bc_logreg.calib.json" -o o.zkm --openings 0
+expect 2 "--openings must be an integer in 1\.\.4096" -- "$zk" model commit "$fx/bc_logreg.onnx" \
+  --calibration "$fx/bc_logreg.calib.json" -o o.zkm --openings 4097
+expect 2 "--openings applies to model commit only" -- "$zk" model info bc_logreg.com --openings 3
+expect 0 '"opening_budget":2,' -- "$zk" model commit "$fx/bc_logreg.onnx" --calibration "$fx/bc_logreg.calib.json" \
+  -o b2.zkm --openings 2 --quiet
+expect 0 "opening budget 2 zero-knowledge openings \(the count" -- "$zk" model info b2.com
+expect 0 "opening budget 2 zero-knowledge openings, 0 used, 2 left" -- "$zk" model info b2.zkm
+for k in 1 2; do
+  expect 0 "" -- "$zk" infer prove --model b2.zkm --input "$fx/bc_logreg.sample.json" -o b2.$k.zkp \
+    --output b2.$k.json --quiet
+done
+expect 0 '"openings_left":[[:space:]]*0' -- "$zk" model info b2.zkm --json
+expect 0 "" -- "$zk" infer verify --commitment b2.com --input "$fx/bc_logreg.sample.json" --output b2.2.json \
+  b2.2.zkp --quiet
+expect_used=$("$zk" infer prove --model b2.zkm --input "$fx/bc_logreg.sample.json" -o b2.3.zkp \
+  --output b2.3.json --quiet 2>&1; echo "rc=$?")
+ok grep -q "openings are used up" <<<"$expect_used"
+ok test ! -e b2.3.zkp
+ok grep -qv "rc=0" <<<"$expect_used"
+# a tampered budget or WHIR parameter set, or an old (version 1) file: exit 2, one line naming the file
+# (.com: header 16 bytes, u64 arch_len, architecture, u64 n_params, u32 log_len, u32 budget, WHIR params)
+alen=$(od -An -t u8 -j 16 -N 8 b2.com | tr -d ' ')
+boff=$((24 + alen + 12))
+poke() { # poke FILE OFFSET BYTES(printf escapes)
+  printf "$3" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+cp b2.com t1.com; poke t1.com $boff '\x03'                # budget 3: same vector size, its own WHIR set
+cp b2.com t2.com; poke t2.com $boff '\xe8\x03'            # budget 1000: another vector size
+cp b2.com t3.com; poke t3.com $boff '\x00'                # budget 0
+cp b2.com t4.com; poke t4.com $((boff + 8)) '\x11'        # WHIR total_vars
+cp b2.com t5.com; poke t5.com 8 '\x01'                    # format version 1
+cp b2.zkm t6.zkm; poke t6.zkm $boff '\xe8\x03'
+for t in t1.com t2.com t3.com t4.com t5.com t6.zkm; do
+  expect 2 "^zkmlops: $t: " -- "$zk" model info $t
+  n=$("$zk" model info $t 2>&1 | wc -l)
+  ok test "$n" -eq 1
+done
+expect 2 "t5.com: model commitment format version 1 .*recommit the model" -- "$zk" model info t5.com
+expect 2 "t2.com: .*opening budget 1000" -- "$zk" infer verify --commitment t2.com \
+  --input "$fx/bc_logreg.sample.json" --output b2.2.json b2.2.zkp --quiet
+expect 2 "t6.zkm" -- "$zk" infer prove --model t6.zkm --input "$fx/bc_logreg.sample.json" -o t6.zkp \
+  --output t6.json --quiet
+
 # a different output is rejected
 if command -v python3 >/dev/null; then
   python3 -c "

@@ -234,8 +234,9 @@ static void test_commit_files(void **state)
     zk_model_private p;
     assert_int_equal(zk_model_commit(&p, &m), ZK_OK);
     assert_int_equal(p.com.n_params, zk_model_n_params(&m));
-    assert_true(((uint64_t)1 << p.com.log_len) >= p.com.n_params + ZK_MODEL_MIN_BLIND);
-    assert_true(zk_model_openings_left(&p) >= ZK_MODEL_OPENING_BUDGET);
+    assert_int_equal(p.com.opening_budget, ZK_MODEL_DEFAULT_OPENINGS);
+    assert_true(((uint64_t)1 << p.com.log_len) >= p.com.n_params + ZK_MODEL_BLIND_FOR(ZK_MODEL_DEFAULT_OPENINGS));
+    assert_int_equal(zk_model_openings_left(&p), ZK_MODEL_DEFAULT_OPENINGS);
     /* The committed vector starts with the parameters in tensor order. */
     assert_int_equal(gl_to_i64(p.wit.evals[0]), s.w[0][0]);
     assert_int_equal(gl_to_i64(p.wit.evals[30]), s.b[0][0]);
@@ -302,6 +303,140 @@ static void test_commit_files(void **state)
     free(data);
     /* A dataset loader refuses a model .com and vice versa. */
     assert_int_equal(zk_model_commitment_load(zkm, &c), ZK_ERR_INPUT);
+    unlink(zkm);
+    unlink(com);
+    zk_model_private_free(&p);
+    zk_model_free(&m);
+    spec_free(&s);
+}
+
+/* Offset of the u32 opening budget in a model .com / .zkm: header (16 bytes),
+ * u64 arch_len, architecture, u64 n_params, u32 log_len. */
+static size_t budget_offset(const uint8_t *data, size_t len)
+{
+    assert_true(len >= 24);
+    uint64_t alen = 0;
+    for (int i = 7; i >= 0; i--)
+        alen = alen << 8 | data[16 + i];
+    assert_true(alen + 24 + 16 <= len);
+    return (size_t)(24 + alen + 12);
+}
+
+static void put_u32_le(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* The opening budget is chosen at commit time, sizes the commitment, survives
+ * save/load, bounds zk_model_reserve_opening, and a .com whose budget or WHIR
+ * parameters disagree is refused. */
+static void test_commit_budget(void **state)
+{
+    (void)state;
+    test_rng r;
+    test_rng_seed(&r, test_seed() + 3);
+    uint32_t dims[] = {6, 5, 2};
+    zk_op act[] = {ZK_OP_RELU, ZK_OP_IDENTITY};
+    dense_spec s;
+    spec_random(&s, &r, 2, dims, act, 4000);
+    zk_model m;
+    build(&m, &s, 12);
+    uint64_t n = zk_model_n_params(&m); /* 47 */
+    zk_model_private p;
+    assert_int_equal(zk_model_commit_budget(&p, &m, 0), ZK_ERR_INPUT);
+    assert_int_equal(zk_model_commit_budget(&p, &m, ZK_MODEL_MAX_OPENINGS + 1), ZK_ERR_INPUT);
+    const uint32_t N = 5;
+    assert_int_equal(zk_model_commit_budget(&p, &m, N), ZK_OK);
+    assert_int_equal(p.com.opening_budget, N);
+    /* log_len: the least with 2^log_len >= n + 3N + 16; params derive_budget(log_len, N) */
+    assert_true(((uint64_t)1 << p.com.log_len) >= n + 3 * N + 16);
+    assert_true(((uint64_t)1 << (p.com.log_len - 1)) < n + 3 * N + 16);
+    zk_whir_params expect;
+    assert_int_equal(zk_whir_params_derive_budget(&expect, p.com.log_len, N), ZK_OK);
+    assert_true(zk_whir_params_equal(&expect, &p.com.whir.params));
+    assert_true(zk_whir_hiding_opening_budget(&p.com.whir.params) >= N);
+    assert_int_equal(zk_model_openings_left(&p), N);
+    assert_int_equal(zk_model_reserve_opening(&p), ZK_OK);
+    assert_int_equal(zk_model_reserve_opening(&p), ZK_OK);
+    /* round trip (.com and .zkm), counter included */
+    const char *zkm = tmp_path("b.zkm"), *com = tmp_path("b.com");
+    assert_int_equal(zk_model_private_save(zkm, com, &p), ZK_OK);
+    zk_model_commitment c;
+    assert_int_equal(zk_model_commitment_load(com, &c), ZK_OK);
+    assert_int_equal(c.opening_budget, N);
+    assert_int_equal(c.log_len, p.com.log_len);
+    zk_model_commitment_free(&c);
+    zk_model_private q;
+    assert_int_equal(zk_model_private_load(zkm, &q), ZK_OK);
+    assert_int_equal(q.com.opening_budget, N);
+    assert_int_equal(q.openings_used, 2);
+    assert_int_equal(zk_model_openings_left(&q), N - 2);
+    /* reserve refuses after N */
+    for (uint32_t k = 2; k < N; k++)
+        assert_int_equal(zk_model_reserve_opening(&q), ZK_OK);
+    assert_int_equal(zk_model_openings_left(&q), 0);
+    assert_int_equal(zk_model_reserve_opening(&q), ZK_ERR_RANGE);
+    assert_int_equal(q.openings_used, N);
+    zk_model_private_free(&q);
+    /* tampered budget fields */
+    uint8_t *data;
+    size_t len;
+    assert_int_equal(zk_read_file(com, 1 << 30, &data, &len), ZK_OK);
+    size_t at = budget_offset(data, len);
+    assert_int_equal(data[at] | data[at + 1] << 8 | data[at + 2] << 16 | (uint32_t)data[at + 3] << 24, N);
+    const uint32_t bad[] = {0, ZK_MODEL_MAX_OPENINGS + 1, 0xffffffffu, 1000 /* another log_len */};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        put_u32_le(data + at, bad[i]);
+        zk_rbuf rb;
+        zk_rbuf_init(&rb, data, len);
+        assert_int_equal(zk_model_commitment_read(&rb, &c), ZK_ERR_INPUT);
+        assert_null(c.arch.tensors);
+    }
+    /* Every other budget with the same log_len: accepted exactly when its
+     * derived WHIR parameters are the recorded ones (then the commitment does
+     * allow that many openings: 3N' + 16 blinding entries and a mask for N'). */
+    int refused = 0, accepted = 0;
+    for (uint32_t b = 1; b <= ZK_MODEL_MAX_OPENINGS; b++) {
+        if (b == N || n + 3ull * b + 16 > ((uint64_t)1 << p.com.log_len))
+            continue;
+        int same_len = n + 3ull * b + 16 > ((uint64_t)1 << (p.com.log_len - 1));
+        zk_whir_params e2;
+        assert_int_equal(zk_whir_params_derive_budget(&e2, p.com.log_len, b), ZK_OK);
+        put_u32_le(data + at, b);
+        zk_rbuf rb;
+        zk_rbuf_init(&rb, data, len);
+        int st = zk_model_commitment_read(&rb, &c);
+        if (same_len && zk_whir_params_equal(&e2, &p.com.whir.params)) {
+            assert_int_equal(st, ZK_OK);
+            assert_int_equal(c.opening_budget, b);
+            zk_model_commitment_free(&c);
+            accepted++;
+        } else {
+            assert_int_equal(st, ZK_ERR_INPUT);
+            refused++;
+        }
+    }
+    assert_true(refused > 0);
+    put_u32_le(data + at, N);
+    /* tampered WHIR parameters (total_vars, the second u32 of the parameter set) */
+    size_t tv = at + 8;
+    data[tv] ^= 1;
+    zk_rbuf rb;
+    zk_rbuf_init(&rb, data, len);
+    assert_int_equal(zk_model_commitment_read(&rb, &c), ZK_ERR_INPUT);
+    data[tv] ^= 1;
+    /* an old (version 1) file is refused, naming the file and the cause */
+    data[8] = 1;
+    assert_int_equal(zk_write_file_atomic(com, data, len), ZK_OK);
+    assert_int_equal(zk_model_commitment_load(com, &c), ZK_ERR_INPUT);
+    assert_non_null(strstr(zk_last_error(), com));
+    assert_non_null(strstr(zk_last_error(), "version 1"));
+    assert_null(strchr(zk_last_error(), '\n'));
+    free(data);
+    printf("# budget %u: 2^%u entries; %d other budgets with the same vector size accepted (same WHIR "
+           "parameters), %d refused\n",
+           N, p.com.log_len, accepted, refused);
     unlink(zkm);
     unlink(com);
     zk_model_private_free(&p);
@@ -522,7 +657,7 @@ static gl_t *param_vector(const zk_model *m, uint32_t *log_len)
 {
     uint64_t n = zk_model_n_params(m);
     uint32_t k = 1;
-    while (((uint64_t)1 << k) < n + ZK_MODEL_MIN_BLIND)
+    while (((uint64_t)1 << k) < n + ZK_MODEL_BLIND_FOR(ZK_MODEL_DEFAULT_OPENINGS))
         k++;
     gl_t *v = calloc((size_t)1 << k, sizeof *v);
     uint64_t off = 0;
@@ -642,7 +777,7 @@ static void mutate_check(const zk_model *m, uint64_t seed)
             for (uint64_t k = 0; k < ni; k++)
                 iw[k] = zk_cs_public_i64(cs, 0);
             uint32_t lg = 1;
-            while (((uint64_t)1 << lg) < np + ZK_MODEL_MIN_BLIND)
+            while (((uint64_t)1 << lg) < np + ZK_MODEL_BLIND_FOR(ZK_MODEL_DEFAULT_OPENINGS))
                 lg++;
             uint32_t seg = zk_cs_segment(cs, NULL, lg);
             int st = zk_model_circuit(cs, &a, seg, iw, 2, ow);
@@ -990,6 +1125,7 @@ int main(void)
         cmocka_unit_test(test_dense_run_fx),
         cmocka_unit_test(test_run_fx_range),
         cmocka_unit_test(test_commit_files),
+        cmocka_unit_test(test_commit_budget),
         cmocka_unit_test(test_dense_circuit),
         cmocka_unit_test(test_op_conv),
         cmocka_unit_test(test_op_pools),

@@ -2,7 +2,8 @@
  * spartan.c links) — written by the soundness/ZK review of 2026-11-21.
  *
  * They failed on purpose until the findings were fixed (model commitments now
- * carry >= 3 x 256 + 16 blinding entries and cap openings at (blinding - 16) / 3;
+ * carry >= 3N + 16 blinding entries for their opening budget N and cap openings
+ * at N (<= (blinding - 16) / 3);
  * zk_infer_verify rejects a private-input proof when inputs are given); they now
  * guard the fixes.
  *

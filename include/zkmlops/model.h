@@ -18,11 +18,11 @@
  *
  * Committed weight vector (public layout): the qdata of every parameter tensor
  * in tensor order, row-major, concatenated; then random blinding field
- * elements up to 2^log_len entries, with at least ZK_MODEL_MIN_BLIND of them.
- * Hiding WHIR commitment (zk_whir_params_derive_budget with
- * ZK_MODEL_OPENING_BUDGET). Each proof that uses the model (inference, eval,
- * monitoring window) links the weight vector once (circuit.h), using one
- * opening of the budget.
+ * elements up to 2^log_len entries, with at least ZK_MODEL_BLIND_FOR(N) of
+ * them, N the commitment's opening budget (chosen at commit time, recorded in
+ * the commitment). Hiding WHIR commitment (zk_whir_params_derive_budget(log_len,
+ * N)). Each proof that uses the model (inference, eval, monitoring window)
+ * links the weight vector once (circuit.h), using one opening of the budget.
  */
 #ifndef ZKMLOPS_MODEL_H
 #define ZKMLOPS_MODEL_H
@@ -43,16 +43,21 @@
 #define ZK_MODEL_MAX_NAME 128u
 #define ZK_MODEL_MAX_INPUTS 8u   /* per node */
 #define ZK_MODEL_MAX_ATTRS 16u   /* integer attributes per node */
-/* Blinding entries of the committed weight vector: K zero-knowledge openings
- * reveal 3K linear functionals of the vector (circuit.h, "Zero knowledge of
- * linked vectors"), hidden only while 3K + 16 <= the number of blinding
- * entries, so the vector carries at least 3 * ZK_MODEL_OPENING_BUDGET + 16 of
- * them and zk_model_reserve_opening stops at (blinding - 16) / 3. */
+/* Opening budget of a model commitment: the number N of zero-knowledge
+ * openings (proofs that link the weights) it allows, chosen at commit time
+ * (zk_model_commit_budget; `zkmlops model commit --openings N`), 1..
+ * ZK_MODEL_MAX_OPENINGS, default ZK_MODEL_DEFAULT_OPENINGS (the dataset
+ * default, ZK_DATASET_OPENING_BUDGET). The budget sizes the commitment: K
+ * zero-knowledge openings reveal 3K linear functionals of the vector
+ * (circuit.h, "Zero knowledge of linked vectors"), hidden only while
+ * 3K + 16 <= the number of blinding entries, so the vector carries at least
+ * ZK_MODEL_BLIND_FOR(N) = 3N + 16 of them, and the WHIR mask must absorb N
+ * openings (zk_whir_params_derive_budget). Larger N: larger vector and mask,
+ * slower commit and proofs (docs/model.md). */
+#define ZK_MODEL_DEFAULT_OPENINGS 64u
+#define ZK_MODEL_MAX_OPENINGS 4096u
 #define ZK_MODEL_BLIND_MARGIN 16u
-#define ZK_MODEL_MIN_BLIND (3u * ZK_MODEL_OPENING_BUDGET + ZK_MODEL_BLIND_MARGIN)
-#ifndef ZK_MODEL_OPENING_BUDGET
-#define ZK_MODEL_OPENING_BUDGET 256u /* zero-knowledge openings per model commitment */
-#endif
+#define ZK_MODEL_BLIND_FOR(n) (3u * (uint64_t)(n) + ZK_MODEL_BLIND_MARGIN)
 #define ZK_MODEL_DEFAULT_SCALE 12u
 
 typedef enum {
@@ -169,8 +174,10 @@ int zk_model_arch_digest(uint8_t out[ZK_HASH_BYTES], const zk_model *m) ZK_WARN_
 typedef struct {
     zk_model arch;           /* architecture only (param qdata NULL) */
     uint64_t n_params;
-    uint32_t log_len;        /* committed vector has 2^log_len entries */
-    zk_whir_commitment whir;
+    uint32_t log_len;        /* committed vector has 2^log_len entries: the least with
+                              * 2^log_len >= n_params + ZK_MODEL_BLIND_FOR(opening_budget) */
+    uint32_t opening_budget; /* N, 1..ZK_MODEL_MAX_OPENINGS: zero-knowledge openings allowed */
+    zk_whir_commitment whir; /* params = zk_whir_params_derive_budget(log_len, opening_budget) */
 } zk_model_commitment;
 
 typedef struct {
@@ -180,20 +187,36 @@ typedef struct {
     uint32_t openings_used;
 } zk_model_private;
 
-/* Commit (fresh blinding, hiding WHIR). ZK_OK, ZK_ERR_INPUT, ZK_ERR_NOMEM. */
+/* Commit m (validated with its data; fresh blinding from the OS CSPRNG,
+ * hiding WHIR) for `openings` zero-knowledge openings, 1..ZK_MODEL_MAX_OPENINGS:
+ * weight vector of 2^log_len entries, log_len the least with 2^log_len >=
+ * n_params + 3 * openings + 16, WHIR parameters
+ * zk_whir_params_derive_budget(log_len, openings); *out owns everything
+ * (zk_model_private_free). ZK_OK, ZK_ERR_INPUT (invalid model, openings out of
+ * range, vector beyond 2^(ZK_WHIR_MAX_VARS-1) entries), ZK_ERR_NOMEM; on error
+ * *out is zeroed. */
+int zk_model_commit_budget(zk_model_private *out, const zk_model *m, uint32_t openings) ZK_WARN_UNUSED;
+/* zk_model_commit_budget with ZK_MODEL_DEFAULT_OPENINGS. */
 int zk_model_commit(zk_model_private *out, const zk_model *m) ZK_WARN_UNUSED;
 /* Reserve one zero-knowledge opening of the weight commitment before a proof
  * that links it: ZK_OK (counter incremented; persist the .zkm before
  * publishing the proof), or ZK_ERR_RANGE when the budget is exhausted: the
- * smaller of zk_whir_hiding_opening_budget(params) and
- * (blinding entries - ZK_MODEL_BLIND_MARGIN) / 3, both >= ZK_MODEL_OPENING_BUDGET.
+ * smallest of the recorded opening_budget N, zk_whir_hiding_opening_budget(params)
+ * and (blinding entries - ZK_MODEL_BLIND_MARGIN) / 3 (for a commitment made or
+ * loaded here the last two are >= N, so this is N).
  * openings_left: what remains of that budget. */
 int zk_model_reserve_opening(zk_model_private *p) ZK_WARN_UNUSED;
 uint64_t zk_model_openings_left(const zk_model_private *p);
 void zk_model_commitment_free(zk_model_commitment *c);
 void zk_model_private_free(zk_model_private *p);
-/* Files: model.com (public) and model.zkm (private). Versioned, every length
- * checked; load errors are prefixed with the path. */
+/* Files: model.com (public) and model.zkm (private), format version 2 (records
+ * the opening budget; docs/model.md). Every length checked; the reader
+ * requires 1 <= budget <= ZK_MODEL_MAX_OPENINGS, log_len the least for
+ * n_params and the budget, and WHIR parameters equal to
+ * zk_whir_params_derive_budget(log_len, budget) (which meet 128 bits);
+ * version-1 files (fixed 256-opening budget, no budget field) are refused with
+ * a message asking to recommit. ZK_ERR_INPUT on any mismatch; load errors are
+ * prefixed with the path. */
 void zk_model_commitment_write(zk_wbuf *w, const zk_model_commitment *c);
 int zk_model_commitment_read(zk_rbuf *r, zk_model_commitment *c) ZK_WARN_UNUSED;
 int zk_model_commitment_load(const char *path, zk_model_commitment *c) ZK_WARN_UNUSED;

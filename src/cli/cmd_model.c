@@ -21,7 +21,7 @@ typedef struct {
     const char *bind[MAX_BIND];
     int n_bind;
     zk_quant_options q;
-    uint32_t batch;
+    uint32_t batch, openings;
     int json, prove, single;
     double tol;
 } mopts;
@@ -33,7 +33,10 @@ static void usage(FILE *f, const char *verb)
                    "Import an ONNX model, quantize it (per-tensor power-of-two scales chosen on the\n"
                    "calibration inputs), report float vs fixed-point agreement on them, and commit to\n"
                    "the weights: writes the prover's private MODEL.zkm and the public commitment\n"
-                   "MODEL.com beside it (hiding WHIR commitment; reveals the architecture only).\n\n");
+                   "MODEL.com beside it (hiding WHIR commitment; reveals the architecture only).\n"
+                   "The commitment allows --openings N zero-knowledge openings (each inference,\n"
+                   "evaluation or monitoring proof uses one); N sizes it: a larger budget makes\n"
+                   "commit and every proof slower (docs/model.md). Recommit when it is used up.\n\n");
     if (!verb || strcmp(verb, "calibrate") == 0)
         fprintf(f, "Usage: zkmlops model calibrate MODEL.onnx --calibration INPUT.json [--test T.json] [options]\n\n"
                    "Choose the scales from the calibration inputs and report float vs quantized\n"
@@ -41,7 +44,7 @@ static void usage(FILE *f, const char *verb)
     if (!verb || strcmp(verb, "info") == 0)
         fprintf(f, "Usage: zkmlops model info MODEL.onnx|MODEL.com|MODEL.zkm [--json]\n\n"
                    "Print the graph (nodes, shapes, scales, parameter count) and, for a commitment,\n"
-                   "its size and id.\n\n");
+                   "its size, id and opening budget (and, for MODEL.zkm, the openings left).\n\n");
     if (!verb || strcmp(verb, "check") == 0)
         fprintf(f, "Usage: zkmlops model check MODEL.onnx --input-pb input_0.pb [--bind input_1.pb ...]\n"
                    "                            --expect output_0.pb [--tolerance T] [--prove] [options]\n\n"
@@ -59,9 +62,12 @@ static void usage(FILE *f, const char *verb)
                "  --max-scale S       largest scale of any tensor (default 16)\n"
                "  --act-bits A        bound on every activation, signed bits (default 40)\n"
                "  --batch N           batch size for a symbolic batch dimension (default 1)\n"
+               "  --openings N        commit: zero-knowledge openings the commitment allows,\n"
+               "                      1..%u (default %u)\n"
                "  --json              machine-readable output on stdout\n"
                "  -q, --quiet         no progress on stderr\n"
-               "  -h, --help          this help\n");
+               "  -h, --help          this help\n",
+            ZK_MODEL_MAX_OPENINGS, ZK_MODEL_DEFAULT_OPENINGS);
 }
 
 static int parse_u32(const char *s, uint32_t lo, uint32_t hi, uint32_t *out)
@@ -84,6 +90,7 @@ static int parse_opts(const char *verb, int argc, char **argv, mopts *o)
                                          {"max-scale", required_argument, 0, 'm'},
                                          {"act-bits", required_argument, 0, 'a'},
                                          {"batch", required_argument, 0, 'b'},
+                                         {"openings", required_argument, 0, 'N'},
                                          {"input-pb", required_argument, 0, 'i'},
                                          {"bind", required_argument, 0, 'B'},
                                          {"expect", required_argument, 0, 'e'},
@@ -130,6 +137,12 @@ static int parse_opts(const char *verb, int argc, char **argv, mopts *o)
         case 'b':
             if (parse_u32(optarg, 1, 1u << 20, &o->batch))
                 return cli_usage_error(cmd, "--batch must be an integer in 1..2^20");
+            break;
+        case 'N':
+            if (strcmp(verb, "commit") != 0)
+                return cli_usage_error(cmd, "--openings applies to model commit only");
+            if (parse_u32(optarg, 1, ZK_MODEL_MAX_OPENINGS, &o->openings))
+                return cli_usage_error(cmd, "--openings must be an integer in 1..%u", ZK_MODEL_MAX_OPENINGS);
             break;
         case 'i':
             o->input_pb = optarg;
@@ -392,10 +405,11 @@ static int model_commit(int argc, char **argv)
             cli_progress("model", "calibration: %u/%u predictions agree, max |err| %.4g", rep.argmax_agree,
                          rep.n_examples, rep.max_abs_err);
         double t0 = cli_now();
-        st = zk_model_commit(&priv, &m);
+        st = zk_model_commit_budget(&priv, &m, o.openings ? o.openings : ZK_MODEL_DEFAULT_OPENINGS);
         if (st == ZK_OK) {
-            cli_progress("model", "committed %llu parameters (2^%u entries) in %.2f s",
-                         (unsigned long long)priv.com.n_params, priv.com.log_len, cli_now() - t0);
+            cli_progress("model", "committed %llu parameters (2^%u entries, %u openings) in %.2f s",
+                         (unsigned long long)priv.com.n_params, priv.com.log_len, priv.com.opening_budget,
+                         cli_now() - t0);
             st = zk_model_private_save(o.out, com_path, &priv);
         }
     }
@@ -413,6 +427,7 @@ static int model_commit(int argc, char **argv)
         cJSON_AddStringToObject(j, "model", o.model);
         cJSON_AddNumberToObject(j, "parameters", (double)priv.com.n_params);
         cJSON_AddNumberToObject(j, "log_len", priv.com.log_len);
+        cJSON_AddNumberToObject(j, "opening_budget", priv.com.opening_budget);
         cJSON_AddNumberToObject(j, "act_scale", m.tensors[m.input].scale);
         cJSON_AddNumberToObject(j, "act_bits", m.act_bits);
         if (n)
@@ -469,6 +484,9 @@ static int model_info(int argc, char **argv)
             cJSON_AddStringToObject(j, "kind", is_com ? "commitment" : "private");
             cJSON_AddStringToObject(j, "commitment_sha256", hex);
             cJSON_AddNumberToObject(j, "log_len", cc->log_len);
+            cJSON_AddNumberToObject(j, "opening_budget", cc->opening_budget);
+            if (!is_com) /* the counter lives in the private file only */
+                cJSON_AddNumberToObject(j, "openings_left", (double)zk_model_openings_left(&p));
             char *s = cJSON_Print(j);
             printf("%s\n", s ? s : "{}");
             free(s);
@@ -477,6 +495,12 @@ static int model_info(int argc, char **argv)
             printf("%s: model %s, %llu committed parameters in 2^%u entries, id %s\n", o.model,
                    is_com ? "commitment (public)" : "private file", (unsigned long long)cc->n_params, cc->log_len,
                    hex);
+            if (is_com)
+                printf("opening budget %u zero-knowledge openings (the count used is in the private .zkm)\n",
+                       cc->opening_budget);
+            else
+                printf("opening budget %u zero-knowledge openings, %u used, %llu left\n", cc->opening_budget,
+                       p.openings_used, (unsigned long long)zk_model_openings_left(&p));
             graph_text(&cc->arch, 1);
         }
         if (is_com)

@@ -202,13 +202,13 @@ fail:
 
 /* Intermediate weight commitments (between chunks): hiding WHIR commitment of
  * the parameter vector followed by random blinding entries, 2^L entries with
- * L the least such that 2^L >= n_params + ZK_MODEL_MIN_BLIND, parameters
- * zk_whir_params_derive_budget(L, 2) (opened exactly twice: by the chunk that
- * produces it and the one that consumes it). */
+ * L the least such that 2^L >= n_params + ZK_MODEL_BLIND_FOR(2) (= 22),
+ * parameters zk_whir_params_derive_budget(L, 2) (opened exactly twice: by the
+ * chunk that produces it and the one that consumes it). */
 static uint32_t inter_vars(uint32_t np)
 {
     uint32_t L = 1;
-    while (((uint64_t)1 << L) < (uint64_t)np + ZK_MODEL_MIN_BLIND)
+    while (((uint64_t)1 << L) < (uint64_t)np + ZK_MODEL_BLIND_FOR(2))
         L++;
     return L;
 }

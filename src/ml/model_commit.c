@@ -8,27 +8,36 @@
 
 #define COM_MAGIC "ZKMLCOM"
 #define ZKM_MAGIC "ZKMLZKM"
-#define FILE_VERSION 1u
+#define FILE_VERSION 2u /* 2: records the opening budget (1: fixed 256, no field) */
 #define KIND_MODEL 2u
 #define MODEL_FILE_MAX ((size_t)1 << 32)
 #define ARCH_MAX ((uint64_t)64 << 20)
 
-static uint32_t log_len_for(uint64_t n_params)
+/* The least k with 2^k >= n_params + 3 * openings + 16 (n_params <= 2^62). */
+static uint32_t log_len_for(uint64_t n_params, uint32_t openings)
 {
+    uint64_t need = n_params + ZK_MODEL_BLIND_FOR(openings);
     uint32_t k = 1;
-    while (((uint64_t)1 << k) < n_params + ZK_MODEL_MIN_BLIND)
+    while (k < 63 && ((uint64_t)1 << k) < need)
         k++;
     return k;
 }
 
 int zk_model_commit(zk_model_private *out, const zk_model *m)
 {
+    return zk_model_commit_budget(out, m, ZK_MODEL_DEFAULT_OPENINGS);
+}
+
+int zk_model_commit_budget(zk_model_private *out, const zk_model *m, uint32_t openings)
+{
     memset(out, 0, sizeof *out);
+    if (openings < 1 || openings > ZK_MODEL_MAX_OPENINGS)
+        return zk_set_error(ZK_ERR_INPUT, "model opening budget %u outside 1..%u", openings, ZK_MODEL_MAX_OPENINGS);
     int st = zk_model_validate(m, 1);
     if (st != ZK_OK)
         return st;
     uint64_t n = zk_model_n_params(m);
-    uint32_t log_len = log_len_for(n);
+    uint32_t log_len = log_len_for(n, openings);
     if (log_len > ZK_WHIR_MAX_VARS - 1)
         return zk_set_error(ZK_ERR_INPUT, "model too large to commit (2^%u entries)", log_len);
     size_t total = (size_t)1 << log_len;
@@ -51,12 +60,13 @@ int zk_model_commit(zk_model_private *out, const zk_model *m)
         off += (size_t)k;
     }
     zk_whir_params params;
-    if ((st = zk_whir_params_derive_budget(&params, log_len, ZK_MODEL_OPENING_BUDGET)) != ZK_OK)
+    if ((st = zk_whir_params_derive_budget(&params, log_len, openings)) != ZK_OK)
         goto fail;
     if ((st = zk_model_copy(&out->com.arch, m, 0)) != ZK_OK || (st = zk_model_copy(&out->model, m, 1)) != ZK_OK)
         goto fail;
     out->com.n_params = n;
     out->com.log_len = log_len;
+    out->com.opening_budget = openings;
     if ((st = zk_whir_commit(&params, evals, NULL, &out->com.whir, &out->wit)) != ZK_OK)
         goto fail;
     out->openings_used = 0;
@@ -72,7 +82,10 @@ fail:
 
 uint64_t zk_model_openings_left(const zk_model_private *p)
 {
-    uint64_t budget = zk_whir_hiding_opening_budget(&p->com.whir.params);
+    uint64_t budget = p->com.opening_budget;
+    uint64_t whir_budget = zk_whir_hiding_opening_budget(&p->com.whir.params);
+    if (whir_budget < budget)
+        budget = whir_budget;
     uint64_t blind = ((uint64_t)1 << p->com.log_len) - p->com.n_params;
     uint64_t zk_budget = blind >= ZK_MODEL_BLIND_MARGIN ? (blind - ZK_MODEL_BLIND_MARGIN) / 3 : 0;
     if (zk_budget < budget)
@@ -125,6 +138,9 @@ static int read_header(zk_rbuf *r, const char *magic, const char *what)
     uint32_t reserved = zk_rbuf_u32(r);
     if (r->err)
         return zk_set_error(ZK_ERR_INPUT, "truncated %s header", what);
+    if ((vk & 0xffff) == 1)
+        return zk_set_error(ZK_ERR_INPUT, "%s format version 1 (before the opening budget was recorded) is no longer "
+                            "read; recommit the model (zkmlops model commit, or retrain)", what);
     if ((vk & 0xffff) != FILE_VERSION)
         return zk_set_error(ZK_ERR_INPUT, "unsupported %s format version %u (this build reads %u)", what, vk & 0xffff,
                             FILE_VERSION);
@@ -147,6 +163,7 @@ static void write_body(zk_wbuf *w, const zk_model_commitment *c)
     zk_wbuf_free(&a);
     zk_wbuf_u64(w, c->n_params);
     zk_wbuf_u32(w, c->log_len);
+    zk_wbuf_u32(w, c->opening_budget);
     zk_whir_commitment_write(w, &c->whir);
 }
 
@@ -165,18 +182,25 @@ static int read_body(zk_rbuf *r, zk_model_commitment *c)
         return zk_set_error(ZK_ERR_INPUT, "model architecture: %zu trailing bytes", zk_rbuf_left(&sub));
     c->n_params = zk_rbuf_u64(r);
     c->log_len = zk_rbuf_u32(r);
+    c->opening_budget = zk_rbuf_u32(r);
     if (r->err)
         return zk_set_error(ZK_ERR_INPUT, "truncated model commitment");
-    if (c->n_params != zk_model_n_params(&c->arch) || c->log_len != log_len_for(c->n_params))
-        return zk_set_error(ZK_ERR_INPUT, "parameter count %llu / vector size 2^%u do not match the architecture",
-                            (unsigned long long)c->n_params, c->log_len);
+    if (c->opening_budget < 1 || c->opening_budget > ZK_MODEL_MAX_OPENINGS)
+        return zk_set_error(ZK_ERR_INPUT, "model commitment opening budget %u outside 1..%u", c->opening_budget,
+                            ZK_MODEL_MAX_OPENINGS);
+    if (c->n_params != zk_model_n_params(&c->arch) || c->log_len != log_len_for(c->n_params, c->opening_budget))
+        return zk_set_error(ZK_ERR_INPUT,
+                            "parameter count %llu / vector size 2^%u do not match the architecture and the opening "
+                            "budget %u",
+                            (unsigned long long)c->n_params, c->log_len, c->opening_budget);
     if ((st = zk_whir_commitment_read(r, &c->whir)) != ZK_OK)
         return st;
     zk_whir_params expect;
     if (c->whir.params.n_vars != c->log_len || !c->whir.params.hiding ||
-        zk_whir_params_derive_budget(&expect, c->log_len, ZK_MODEL_OPENING_BUDGET) != ZK_OK ||
+        zk_whir_params_derive_budget(&expect, c->log_len, c->opening_budget) != ZK_OK ||
         !zk_whir_params_equal(&expect, &c->whir.params))
-        return zk_set_error(ZK_ERR_INPUT, "model commitment uses a non-standard WHIR parameter set");
+        return zk_set_error(ZK_ERR_INPUT, "model commitment's WHIR parameters are not the standard set for 2^%u "
+                            "entries and %u openings", c->log_len, c->opening_budget);
     return ZK_OK;
 }
 

@@ -5,7 +5,8 @@
  * Invariants: an accepted file re-serializes to exactly its bytes; its
  * architecture passes zk_model_validate; the parameter count matches the
  * architecture and the WHIR commitment has 2^log_len entries, hiding; the
- * commitment id is computable.
+ * opening budget N is in range, with >= 3N + 16 blinding entries and a WHIR
+ * mask for N openings; the commitment id is computable.
  */
 #include "fuzz_util.h"
 #include "zkmlops/model.h"
@@ -32,9 +33,11 @@ int zkm_fuzz_model_com(const uint8_t *data, size_t len)
         zkm_fuzz_fail("accepted model .com with an invalid architecture: %s", zk_last_error());
     if (c.n_params != zk_model_n_params(&c.arch) || c.n_params > ZK_MODEL_MAX_PARAMS ||
         c.whir.params.n_vars != c.log_len || !c.whir.params.hiding ||
-        ((uint64_t)1 << c.log_len) < c.n_params + ZK_MODEL_MIN_BLIND)
-        zkm_fuzz_fail("accepted model .com: %llu parameters, 2^%u entries, %u WHIR variables",
-                      (unsigned long long)c.n_params, c.log_len, c.whir.params.n_vars);
+        c.opening_budget < 1 || c.opening_budget > ZK_MODEL_MAX_OPENINGS ||
+        ((uint64_t)1 << c.log_len) < c.n_params + ZK_MODEL_BLIND_FOR(c.opening_budget) ||
+        zk_whir_hiding_opening_budget(&c.whir.params) < c.opening_budget)
+        zkm_fuzz_fail("accepted model .com: %llu parameters, 2^%u entries, %u WHIR variables, budget %u",
+                      (unsigned long long)c.n_params, c.log_len, c.whir.params.n_vars, c.opening_budget);
     uint8_t id[ZK_HASH_BYTES];
     if (zk_model_commitment_id(id, &c) != ZK_OK)
         zkm_fuzz_fail("zk_model_commitment_id failed");
