@@ -209,7 +209,7 @@ static int prove_corrupt(const shape *s, const int64_t *sums, int kind, zk_wbuf 
                                       : (uint64_t)wi - 1 - cs->n_public;
     }
     zk_spartan_matmul mm = {b->z - 1 - cs->n_public, b->mask - 1 - cs->n_public, b->bv, b->cv, b->jv, b->k, src,
-                            src + nx};
+                            src + nx, b->jstar};
     zk_spartan_ext ext = {&mm, 1, NULL};
     zk_transcript t;
     zk_transcript_init(&t, "zkmlops/circuit/v1");
@@ -303,7 +303,9 @@ static void test_identity_bruteforce(void **state)
     zk_eq_table(eb, tb, b->bv);
     zk_eq_table(ec, tc, b->cv);
     gl3_t sum = gl3_zero();
-    for (uint32_t j = 0; j < b->k; j++) {
+    for (uint32_t j = 0; j < nj; j++) {
+        if (j >= b->k && j != b->jstar)
+            continue;
         gl3_t xr = gl3_zero(), wr = gl3_zero();
         for (uint32_t r = 0; r < nb; r++)
             xr = gl3_add(xr, gl3_mul_gl(eb[r], mv(cs, b->xmap[r * nj + j])));
@@ -312,10 +314,16 @@ static void test_identity_bruteforce(void **state)
         sum = gl3_add(sum, gl3_mul(xr, wr));
     }
     assert_true(gl3_eq(sum, z));
-    assert_true(nj >= b->k + ZK_CS_MATMUL_PAD);
+    assert_true(nj > b->k + ZK_CS_MATMUL_PAD && b->jstar == b->k + ZK_CS_MATMUL_PAD);
     assert_true(nb > s.rows && nc > s.n);
-    /* the corner Z'[rows][n] is the product of the two random pad rows: not 0 */
-    assert_int_not_equal(cs->val[b->z + s.rows * nc + s.n], 0);
+    /* the corner Z'[rows][n] and the j* entries Z'[rows+1..2][n] are random: not 0 */
+    for (uint32_t i = 0; i < 3; i++)
+        assert_int_not_equal(cs->val[b->z + (s.rows + i) * nc + s.n], 0);
+    /* the real entries never see j*: real rows of X' and W' are 0 there */
+    for (uint32_t r = 0; r < s.rows; r++)
+        assert_int_equal(b->xmap[r * nj + b->jstar], ZK_CS_NO_WIRE);
+    for (uint32_t c = 0; c < s.n; c++)
+        assert_int_equal(b->wmap[c * nj + b->jstar], ZK_CS_NO_WIRE);
     for (uint32_t j = b->k; j < b->k + ZK_CS_MATMUL_PAD; j++) {
         assert_int_not_equal(b->xmap[j], ZK_CS_NO_WIRE);
         assert_int_not_equal(b->wmap[j], ZK_CS_NO_WIRE);

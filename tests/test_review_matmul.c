@@ -75,7 +75,7 @@ static zk_spartan_matmul core_view(const zk_cs *cs, uint32_t i, uint64_t **src_o
     }
     *src_out = src;
     return (zk_spartan_matmul){b->z - 1 - cs->n_public, b->mask - 1 - cs->n_public, b->bv, b->cv, b->jv, b->k, src,
-                               src + nx};
+                               src + nx, b->jstar};
 }
 
 /* Replay the verifier's transcript of a zk_cs proof (no links, one product)
@@ -95,8 +95,8 @@ static void replay_tau_z(zk_cs *vcs, const zk_wbuf *proof, gl3_t *tau, gl3_t *z)
     gl_t shape[4] = {r->n_wires, r->n_constraints, r->n_pub_out, r->n_pub_in};
     zk_transcript_absorb_gl(&t, "r1cs-shape", shape, 4);
     zk_transcript_absorb_gl(&t, "r1cs-public", vcs->val + 1, vcs->n_public);
-    gl_t d[6] = {m.z_off, m.mask_off, m.bv, m.cv, m.jv, m.k};
-    zk_transcript_absorb_gl(&t, "cs-matmul-shape", d, 6);
+    gl_t d[7] = {m.z_off, m.mask_off, m.bv, m.cv, m.jv, m.k, m.jstar};
+    zk_transcript_absorb_gl(&t, "cs-matmul-shape", d, 7);
     zk_transcript_absorb(&t, "cs-matmul-x", (const uint8_t *)m.xsrc, ((size_t)1 << (m.bv + m.jv)) * sizeof *m.xsrc);
     zk_transcript_absorb(&t, "cs-matmul-w", (const uint8_t *)m.wsrc, ((size_t)1 << (m.cv + m.jv)) * sizeof *m.wsrc);
     zk_rbuf rb, sub;
@@ -202,7 +202,7 @@ static void test_k1_weight_singled_out(void **state)
     const int64_t R = 300;
     int64_t xv[1] = {(int64_t)(test_rng_u64(&rng) % 1000) + 1};
     int64_t wv[1] = {(int64_t)(test_rng_u64(&rng) % (2 * R + 1)) - R};
-    gl3_t tau[2], z;
+    gl3_t tau[8], z; /* tau_c then tau_b: bv + cv coordinates */
     prove_and_replay(1, 1, 1, 1, xv, wv, tau, &z);
     gl3_t tc = tau[0], tb = tau[1], one = gl3_one();
     gl3_t a00 = gl3_mul(gl3_sub(one, tb), gl3_sub(one, tc)), a01 = gl3_mul(gl3_sub(one, tb), tc);
@@ -245,7 +245,7 @@ static void test_zero_operand_detectable(void **state)
         wv[i] = (int64_t)(test_rng_u64(&rng) % 2001) - 1000;
     }
     xn[0] |= 1; /* nonzero */
-    gl3_t tau[2], z;
+    gl3_t tau[8], z; /* tau_c then tau_b: bv + cv coordinates */
     /* control: a nonzero private x does not fall into the subspace (probability 1/p) */
     prove_and_replay(1, 4, 1, 0, xn, wv, tau, &z);
     assert_false(in_zero_subspace(tau, z));
@@ -367,7 +367,9 @@ static void test_mixed_sources_sound(void **state)
         for (uint32_t rr = 0; rr < nb; rr++)
             for (uint32_t cc = 0; cc < nc; cc++) {
                 gl_t acc = 0;
-                for (uint32_t j = 0; j < b->k; j++) {
+                for (uint32_t j = 0; j < nj; j++) {
+                    if (j >= b->k && j != b->jstar)
+                        continue;
                     uint32_t xa = b->xmap[rr * nj + j], wa = b->wmap[cc * nj + j];
                     if (xa != ZK_CS_NO_WIRE && wa != ZK_CS_NO_WIRE)
                         acc = gl_add(acc, gl_mul(zk_cs_value(c2, xa), zk_cs_value(c2, wa)));

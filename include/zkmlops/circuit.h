@@ -247,22 +247,27 @@ uint32_t zk_cs_n_lookups(const zk_cs *cs);
  * rows x n new private wires, row-major. Input wires may be public, private
  * or constants, and may repeat (im2col).
  * Construction (docs/circuit.md, "Native matrix products"): padded matrices
- * X' (2^bv x 2^jv, bv = ceil_log2(rows + 1), jv = ceil_log2(k +
- * ZK_CS_MATMUL_PAD)) and W' (2^cv x 2^jv, cv = ceil_log2(n + 1)) read their
- * real entries from the given wires (no copies, no constraints); row `rows`
- * of X' and row `n` of W' (columns < k) and ZK_CS_MATMUL_PAD columns >= k of
- * their row 0 are fresh uniformly random wires, other padding is 0. Z' = X'
- * W'^T over j < k (2^bv x 2^cv) is a segment of new wires; out is its real
- * part. The proof (zk_cs_prove) shows Z'~(tau_b, tau_c) = sum_j [j < k]
- * X'~(tau_b, j) W'~(tau_c, j) for random tau by a Libra-masked sumcheck over
- * jv variables (Thaler, "Proofs, Arguments, and Zero-Knowledge", section
- * 4.4; Libra, eprint 2019/317, section 4.1); Z'~(tau) is a point claim and
- * X'~, W'~ at the sumcheck point are linear claims of the one WHIR opening of
- * the witness. Soundness error (bv + cv + 3 jv + 4) / |F_p^3| per product.
- * Zero knowledge: every revealed value includes fresh random entries (the
- * column pads for X'~ and W'~; Z'[rows][n] = <pad row of X', pad row of W'>
- * for Z'~), and the round polynomials are masked.
- * Cost: 2^(bv+cv) + 2k + 2 ZK_CS_MATMUL_PAD + 12 jv new wires, no
+ * X' (2^bv x 2^jv, bv = ceil_log2(rows + 3), jv = ceil_log2(k +
+ * ZK_CS_MATMUL_PAD + 1)) and W' (2^cv x 2^jv, cv = ceil_log2(n + 1)) read
+ * their real entries from the given wires (no copies, no constraints); row
+ * `rows` of X' and row `n` of W' (columns < k) and ZK_CS_MATMUL_PAD columns
+ * >= k of their row 0 are fresh uniformly random wires; the extra summed
+ * column jstar = k + ZK_CS_MATMUL_PAD holds fresh random wires in X' rows
+ * rows .. rows + 2 and the constant 1 in W' row n; other padding is 0. Z' =
+ * X' W'^T summed over j < k and j = jstar (2^bv x 2^cv) is a segment of new
+ * wires; out is its real part (the real rows and columns never see jstar).
+ * The proof (zk_cs_prove) shows Z'~(tau_b, tau_c) = sum_j S(j) X'~(tau_b, j)
+ * W'~(tau_c, j), S(j) = [j < k or j = jstar], for random tau by a
+ * Libra-masked sumcheck over jv variables (Thaler, "Proofs, Arguments, and
+ * Zero-Knowledge", section 4.4; Libra, eprint 2019/317, section 4.1);
+ * Z'~(tau) is a point claim and X'~, W'~ at the sumcheck point are linear
+ * claims of the one WHIR opening of the witness. Soundness error
+ * (bv + cv + 3 jv + 4) / |F_p^3| per product.
+ * Zero knowledge: every revealed value includes fresh random entries with
+ * nonzero public coefficients that nothing else reveals: the column pads for
+ * X'~ and W'~, the three jstar entries Z'[rows + i][n] = r_i (+ pad products)
+ * for Z'~; the round polynomials are masked.
+ * Cost: 2^(bv+cv) + 2k + 2 ZK_CS_MATMUL_PAD + 3 + 12 jv new wires, no
  * constraints; O(2^(bv+cv) k) prover and O(2^(bv+jv) + 2^(cv+jv)) verifier
  * field operations.
  * Errors (sticky; out is zeroed): ZK_ERR_INPUT for an empty shape, a wire

@@ -15,7 +15,7 @@
 #include "zkmlops/circuit.h"
 
 /* One native matrix product: Z[b][c] = sum_{j<k} X[b][j] W[c][j] for all
- * b < 2^bv, c < 2^cv, Z a segment (first wire z, 2^(bv+cv)), X and W given
+ * b < 2^bv, c < 2^cv (plus the column jstar, see matmul.c), Z a segment (first wire z, 2^(bv+cv)), X and W given
  * entry by entry as wires (xmap: 2^(bv+jv), wmap: 2^(cv+jv), owned;
  * ZK_CS_NO_WIRE = the entry is 0); the Libra mask of its sumcheck at wires
  * mask.. (random). */
@@ -24,6 +24,7 @@ typedef struct {
     uint32_t z, mask;
     uint32_t bv, cv, jv, k;
     uint32_t *xmap, *wmap;
+    uint32_t jstar; /* extra summed column (k + ZK_CS_MATMUL_PAD): masks Z~ */
 } zk_cs_matmul_block;
 
 typedef struct {

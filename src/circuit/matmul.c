@@ -7,8 +7,13 @@
  * Padded matrices: X' (2^bv x 2^jv) holds x in rows < rows, columns < k; row
  * `rows` (columns < k) and row 0, columns k .. k + ZK_CS_MATMUL_PAD - 1 are
  * fresh uniformly random wires; every other entry is 0. W' (2^cv x 2^jv) the
- * same with w, row n and its own fresh wires. Z' = X' W'^T over j < k is a
- * segment of fresh wires; out is its real part.
+ * same with w, row n and its own fresh wires. The extra summed column jstar =
+ * k + ZK_CS_MATMUL_PAD holds fresh random wires in X' rows rows .. rows + 2
+ * and the constant 1 in W' row n, so Z'[rows + i][n] gains a fresh r_i that
+ * no operand touches: Z'~(tau) then has three independent uniform summands
+ * (a review found that without them Z'~ is a quadratic form in the pads and
+ * reveals a weight when k = 1, tests/test_review_matmul.c). Z' = X' W'^T over
+ * j < k and j = jstar is a segment of fresh wires; out is its real part.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -44,9 +49,11 @@ static void products(const zk_cs *cs, gl_t *Z, const zk_cs_matmul_block *m, uint
     for (uint64_t b = 0; b < nb; b++)
         for (uint64_t c = 0; c < nc; c++) {
             gl_t acc = 0;
-            if (b < xr && c < wr)
+            if (b < xr && c < wr) {
                 for (uint32_t j = 0; j < m->k; j++)
                     acc = gl_add(acc, gl_mul(map_val(cs, m->xmap[b * nj + j]), map_val(cs, m->wmap[c * nj + j])));
+                acc = gl_add(acc, gl_mul(map_val(cs, m->xmap[b * nj + m->jstar]), map_val(cs, m->wmap[c * nj + m->jstar])));
+            }
             Z[b * nc + c] = acc;
         }
 }
@@ -82,7 +89,8 @@ void zk_cs_matmul(zk_cs *cs, const uint32_t *x, const uint32_t *w, uint32_t rows
         zk_cs_fail(cs, ZK_ERR_INPUT, "more than %u matrix products in one circuit", ZK_CS_MAX_MATMULS);
         goto fail;
     }
-    uint32_t bv = clog2((uint64_t)rows + 1), cv = clog2((uint64_t)n + 1), jv = clog2((uint64_t)k + ZK_CS_MATMUL_PAD);
+    uint32_t bv = clog2((uint64_t)rows + 3), cv = clog2((uint64_t)n + 1);
+    uint32_t jv = clog2((uint64_t)k + ZK_CS_MATMUL_PAD + 1), jstar = k + ZK_CS_MATMUL_PAD;
     if (bv + jv > 26 || cv + jv > 26 || bv + cv > 26) {
         zk_cs_fail(cs, ZK_ERR_INPUT, "zk_cs_matmul: %u x %u times %u x %u is too large (a matrix over 2^26 entries)",
                    rows, k, k, n);
@@ -121,9 +129,12 @@ void zk_cs_matmul(zk_cs *cs, const uint32_t *x, const uint32_t *w, uint32_t rows
     cs->priv_started = 1;
     fill_map(cs, xmap, x, rows, k, jv);
     fill_map(cs, wmap, w, n, k, jv);
-    zk_cs_matmul_block blk = {0, 0, bv, cv, jv, k, xmap, wmap};
+    for (uint64_t i = 0; i < 3; i++)
+        xmap[(rows + i) * nj + jstar] = zk_cs_new_wire(cs, cs->prover ? random_gl() : 0);
+    wmap[(uint64_t)n * nj + jstar] = 0; /* the constant-1 wire */
+    zk_cs_matmul_block blk = {0, 0, bv, cv, jv, k, xmap, wmap, jstar};
     if (cs->prover && cs->st == ZK_OK)
-        products(cs, Z, &blk, (uint64_t)rows + 1, (uint64_t)n + 1);
+        products(cs, Z, &blk, (uint64_t)rows + 3, (uint64_t)n + 1);
     blk.z = zk_cs_segment(cs, Z, bv + cv);
     if (Z) {
         memset(Z, 0, nb * nc * sizeof *Z);

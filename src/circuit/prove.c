@@ -147,7 +147,7 @@ static int convert_ext(const zk_cs *cs, ext_buf *eb)
         for (uint64_t e = 0; e < nw; e++)
             ws[e] = wire_src(cs, b->wmap[e]);
         at += nx + nw;
-        eb->mm[i] = (zk_spartan_matmul){b->z - base, b->mask - base, b->bv, b->cv, b->jv, b->k, xs, ws};
+        eb->mm[i] = (zk_spartan_matmul){b->z - base, b->mask - base, b->bv, b->cv, b->jv, b->k, xs, ws, b->jstar};
     }
     eb->ext.mm = eb->mm;
     eb->ext.n_mm = cs->n_mm;

@@ -448,7 +448,8 @@ static int check_matmuls(const zk_spartan_layout *L, const zk_spartan_matmul *mm
     for (size_t i = 0; i < n_mm; i++) {
         const zk_spartan_matmul *m = &mm[i];
         if (m->jv < 1 || m->jv > 26 || m->bv > 26 || m->cv > 26 || m->bv + m->jv > 26 || m->cv + m->jv > 26 ||
-            m->k < 1 || m->k > ((uint64_t)1 << m->jv) || !m->xsrc || !m->wsrc)
+            m->k < 1 || m->k > ((uint64_t)1 << m->jv) || m->jstar < m->k || m->jstar >= ((uint64_t)1 << m->jv) ||
+            !m->xsrc || !m->wsrc)
             return zk_set_error(ZK_ERR_INPUT, "matrix product %zu: bad shape (2^%u x 2^%u x 2^%u, k = %llu)", i, m->bv,
                                 m->cv, m->jv, (unsigned long long)m->k);
         uint64_t len = (uint64_t)1 << (m->bv + m->cv);
@@ -475,8 +476,8 @@ static void absorb_matmuls(zk_transcript *t, const zk_spartan_matmul *mm, size_t
 {
     for (size_t i = 0; i < n_mm; i++) {
         const zk_spartan_matmul *m = &mm[i];
-        gl_t d[6] = {m->z_off, m->mask_off, m->bv, m->cv, m->jv, m->k};
-        zk_transcript_absorb_gl(t, "cs-matmul-shape", d, 6);
+        gl_t d[7] = {m->z_off, m->mask_off, m->bv, m->cv, m->jv, m->k, m->jstar};
+        zk_transcript_absorb_gl(t, "cs-matmul-shape", d, 7);
         zk_transcript_absorb(t, "cs-matmul-x", (const uint8_t *)m->xsrc,
                              ((size_t)1 << (m->bv + m->jv)) * sizeof *m->xsrc);
         zk_transcript_absorb(t, "cs-matmul-w", (const uint8_t *)m->wsrc,
@@ -553,7 +554,7 @@ static int prove_matmul(const prover *P, const zk_spartan_matmul *m, const gl_t 
     zk_eq_table(eqa, c->tau, m->cv);
     mm_fold_rows(wr, m->wsrc, w, pub, eqa, m->cv, m->jv);
     for (uint64_t j = 0; j < nj; j++)
-        sel[j] = j < m->k;
+        sel[j] = j < m->k || j == m->jstar;
     zk_sc_instance inst;
     memset(&inst, 0, sizeof inst);
     inst.n_vars = m->jv;
@@ -602,7 +603,7 @@ static int verify_matmul(const zk_spartan_layout *L, const zk_spartan_matmul *m,
     zk_rbuf_gl3s(&sub, c->v + 1, 3);
     if ((rc = zk_proof_section_done(&sub, "matrix product")) != ZK_OK)
         return rc;
-    /* S~(rho) = sum_{j < k} eq(rho, j) */
+    /* S~(rho) = sum_{j < k} eq(rho, j) + eq(rho, jstar) */
     gl3_t *eqj = malloc(((size_t)1 << m->jv) * sizeof *eqj);
     if (!eqj)
         return zk_set_error(ZK_ERR_NOMEM, "out of memory (matrix product check)");
@@ -610,6 +611,7 @@ static int verify_matmul(const zk_spartan_layout *L, const zk_spartan_matmul *m,
     gl3_t sv = gl3_zero();
     for (uint64_t j = 0; j < m->k; j++)
         sv = gl3_add(sv, eqj[j]);
+    sv = gl3_add(sv, eqj[m->jstar]);
     free(eqj);
     gl3_t expect = gl3_add(gl3_mul(sv, gl3_mul(c->v[1], c->v[2])), gl3_mul(rho, c->v[3]));
     if (!gl3_eq(expect, final))

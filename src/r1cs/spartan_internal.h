@@ -24,7 +24,10 @@ typedef struct {
 
 /* A native matrix product (circuit.h, zk_cs_matmul): Z (an aligned block of
  * w, 2^(bv+cv) entries at z_off, index b*2^cv + c) must satisfy
- *     Z[b][c] = sum_{j < k} X[b][j] W[c][j]   for every b < 2^bv, c < 2^cv,
+ *     Z[b][c] = sum_{j in J} X[b][j] W[c][j]   for every b < 2^bv, c < 2^cv,
+ * with J = {0 .. k-1} and the extra column jstar (k <= jstar < 2^jv: the
+ * builder puts fresh random values there that reach Z only through padding,
+ * to mask Z~),
  * where X (2^bv x 2^jv) and W (2^cv x 2^jv) are "virtual" matrices given by a
  * source per entry (xsrc[b*2^jv + j], wsrc[c*2^jv + j]): ZK_SPARTAN_SRC_ZERO,
  * ZK_SPARTAN_SRC_PUBLIC | (public wire id, 0 = the constant 1), or a w-index.
@@ -37,6 +40,7 @@ typedef struct {
     uint32_t bv, cv, jv;
     uint64_t k;
     const uint64_t *xsrc, *wsrc;
+    uint64_t jstar;
 } zk_spartan_matmul;
 
 /* Lookups (circuit.h, zk_cs_set_lookups): the "virtual" vector F of 2^n_vars
@@ -61,7 +65,7 @@ typedef struct {
     const zk_spartan_lookup *lk;
 } zk_spartan_ext;
 
-#define ZK_SPARTAN_MATMUL_DEGREE 3u      /* S(j) * X~(tau_b, j) * W~(tau_c, j) */
+#define ZK_SPARTAN_MATMUL_DEGREE 3u      /* S(j) * X~(tau_b, j) * W~(tau_c, j), S(j) = [j < k or j = jstar] */
 #define ZK_SPARTAN_MAX_MATMULS 1024u     /* one WHIR point claim each (ZK_WHIR_MAX_CLAIMS) */
 
 /* Proof sections of the linked variant (after the circom ones, 1..8). */
