@@ -13,6 +13,8 @@
 #include "r1cs/spartan_internal.h"
 #include "testutil.h"
 #include "zkmlops/circuit.h"
+#include "zkmlops/infer.h"
+#include "zkmlops/model.h"
 
 static const uint8_t CTX[] = "test-lookup";
 static const unsigned TBS[3] = {8, 12, 16};
@@ -519,6 +521,67 @@ static void test_forged_rescale(void **state)
     zk_wbuf_free(&w);
 }
 
+
+/* Inference (src/ml/infer.c): lookups only when the circuit has at least
+ * 2^16 looked-up values. A 64-32-10 ReLU network: batch 1 keeps bit
+ * decompositions, batch 192 (about 380 lookups per example) uses lookups
+ * (far fewer constraints per example); both proofs verify, and a wrong
+ * output or a flipped byte is rejected. */
+static void test_infer_rule(void **state)
+{
+    (void)state;
+    test_rng rng;
+    test_rng_seed(&rng, test_seed() ^ 0x66);
+    uint32_t dims[3] = {64, 32, 10};
+    zk_op act[2] = {ZK_OP_RELU, ZK_OP_IDENTITY};
+    int64_t *w[2], *b[2];
+    for (int l = 0; l < 2; l++) {
+        w[l] = malloc((size_t)dims[l] * dims[l + 1] * sizeof *w[l]);
+        b[l] = malloc(dims[l + 1] * sizeof *b[l]);
+        for (size_t i = 0; i < (size_t)dims[l] * dims[l + 1]; i++)
+            w[l][i] = (int64_t)(test_rng_u64(&rng) % 2001) - 1000;
+        for (uint32_t i = 0; i < dims[l + 1]; i++)
+            b[l][i] = (int64_t)(test_rng_u64(&rng) % 2001) - 1000;
+    }
+    zk_model m;
+    assert_int_equal(zk_model_dense(&m, 2, dims, act, 12, (const int64_t *const *)w, (const int64_t *const *)b),
+                     ZK_OK);
+    zk_model_private p;
+    assert_int_equal(zk_model_commit(&p, &m), ZK_OK);
+    uint32_t batches[2] = {1, 192};
+    double per[2] = {0, 0};
+    for (int k = 0; k < 2; k++) {
+        uint32_t bs = batches[k];
+        int64_t *in = malloc((size_t)bs * 64 * sizeof *in), *out = malloc((size_t)bs * 10 * sizeof *out);
+        for (size_t i = 0; i < (size_t)bs * 64; i++)
+            in[i] = (int64_t)(test_rng_u64(&rng) % 8193) - 4096;
+        zk_wbuf pf;
+        zk_wbuf_init(&pf);
+        zk_infer_info info;
+        assert_int_equal(zk_infer_prove(&p, in, bs, 0, out, &pf, &info), ZK_OK);
+        per[k] = (double)info.constraints / bs;
+        zk_infer_info vi;
+        assert_int_equal(zk_infer_verify(&p.com, in, out, bs, pf.data, pf.len, &vi), ZK_OK);
+        assert_int_equal(vi.constraints, info.constraints);
+        printf("# inference batch %u: %u constraints, %zu proof bytes\n", bs, info.constraints, pf.len);
+        out[bs * 10 - 1] += 1;
+        assert_int_equal(zk_infer_verify(&p.com, in, out, bs, pf.data, pf.len, NULL), ZK_ERR_REJECT);
+        out[bs * 10 - 1] -= 1;
+        pf.data[pf.len / 2] ^= 4;
+        assert_int_not_equal(zk_infer_verify(&p.com, in, out, bs, pf.data, pf.len, NULL), ZK_OK);
+        zk_wbuf_free(&pf);
+        free(in);
+        free(out);
+    }
+    assert_true(per[1] * 4 < per[0]);
+    zk_model_private_free(&p);
+    zk_model_free(&m);
+    for (int l = 0; l < 2; l++) {
+        free(w[l]);
+        free(b[l]);
+    }
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -551,7 +614,7 @@ int main(void)
         cmocka_unit_test(test_gadgets_match),   cmocka_unit_test(test_bound_edges),
         cmocka_unit_test(test_prove_verify),    cmocka_unit_test(test_tampered_bytes),
         cmocka_unit_test(test_forged_limbs),    cmocka_unit_test(test_forged_rescale),
-        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_infer_rule),      cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,6 +15,15 @@
 #define CTX_LABEL "zkmlops-infer-v1"
 #define INPUT_MIN_BLIND (3u * 1u + 16u) /* opened once: 3K + 16 blinding entries (circuit.h) */
 #define JSON_MAX ((size_t)1 << 30)
+/* Range checks (rescales, activations, comparisons) are proved by lookups
+ * into [0, 2^INFER_LOOKUP_BITS) (circuit.h, zk_cs_set_lookups) when the
+ * circuit has at least INFER_LOOKUP_MIN looked-up values; smaller circuits
+ * keep bit decompositions (the LogUp sub-proof's fixed cost, three WHIR
+ * openings, outweighs the saved constraints there: docs/circuit.md, "Range
+ * checks by lookups"). The rule depends only on the circuit's structure
+ * (model, batch, input mode), so prover and verifier decide alike. */
+#define INFER_LOOKUP_BITS 16u
+#define INFER_LOOKUP_MIN ((uint32_t)1 << 16)
 
 static uint32_t input_log_len(uint64_t n)
 {
@@ -73,6 +82,33 @@ done:
     free(ow);
     free(pw);
     return st;
+}
+
+/* New circuit (prover or verifier mode) built with lookups, rebuilt without
+ * them if it has fewer than INFER_LOOKUP_MIN looked-up values. *out = NULL
+ * on error. */
+static int build_cs(zk_cs **out, int prover, const zk_model *m, uint32_t log_len, const gl_t *weights,
+                    const int64_t *in, const int64_t *outv, uint32_t batch, int private_input, const gl_t *in_evals,
+                    uint32_t in_log, uint32_t *wseg, uint32_t *iseg)
+{
+    *out = NULL;
+    for (int lk = 1; lk >= 0; lk--) {
+        zk_cs *cs = zk_cs_new(prover);
+        if (!cs)
+            return zk_set_error(ZK_ERR_NOMEM, "out of memory");
+        zk_cs_set_lookups(cs, lk ? INFER_LOOKUP_BITS : 0);
+        int st = build(cs, m, log_len, weights, in, outv, batch, private_input, in_evals, in_log, wseg, iseg);
+        if (st != ZK_OK) {
+            zk_cs_free(cs);
+            return st;
+        }
+        if (!lk || zk_cs_n_lookups(cs) >= INFER_LOOKUP_MIN) {
+            *out = cs;
+            return ZK_OK;
+        }
+        zk_cs_free(cs);
+    }
+    return ZK_OK; /* not reached */
 }
 
 static void write_statement(zk_wbuf *w, const zk_infer_info *info, const zk_whir_commitment *icom)
@@ -156,13 +192,9 @@ int zk_infer_prove(zk_model_private *p, const int64_t *in, uint32_t batch, int p
         st = st ? st : (int)zk_set_error(ZK_ERR_NOMEM, "out of memory");
         goto done;
     }
-    if (!(cs = zk_cs_new(1))) {
-        st = zk_set_error(ZK_ERR_NOMEM, "out of memory");
-        goto done;
-    }
     uint32_t wseg = 0, iseg = 0;
-    if ((st = build(cs, m, p->com.log_len, p->wit.evals, in, out, batch, private_input, ievals, in_log, &wseg,
-                    &iseg)) != ZK_OK)
+    if ((st = build_cs(&cs, 1, m, p->com.log_len, p->wit.evals, in, out, batch, private_input, ievals, in_log, &wseg,
+                       &iseg)) != ZK_OK)
         goto done;
     if ((st = zk_cs_check(cs)) != ZK_OK)
         goto done;
@@ -315,14 +347,10 @@ int zk_infer_verify(const zk_model_commitment *c, const int64_t *in, const int64
         zk_wbuf_free(&ctx);
         return st;
     }
-    zk_cs *cs = zk_cs_new(0);
-    if (!cs) {
-        zk_wbuf_free(&ctx);
-        return zk_set_error(ZK_ERR_NOMEM, "out of memory");
-    }
+    zk_cs *cs = NULL;
     uint32_t wseg = 0, iseg = 0;
     uint32_t in_log = info.private_input ? input_log_len(info.input_size * batch) : 0;
-    st = build(cs, m, c->log_len, NULL, in, out, batch, info.private_input, NULL, in_log, &wseg, &iseg);
+    st = build_cs(&cs, 0, m, c->log_len, NULL, in, out, batch, info.private_input, NULL, in_log, &wseg, &iseg);
     if (st == ZK_OK) {
         zk_cs_link links[2] = {{&c->whir, NULL, wseg}, {&icom, NULL, iseg}};
         st = zk_cs_verify(cs, ctx.data, ctx.len, links, info.private_input ? 2 : 1, body.data, body.len, &info.sec);
