@@ -21,7 +21,8 @@
  * unsatisfiable circuit. What the *constraints* prove about the input is
  * stated per gadget below: range, range_signed, to_bits, is_negative,
  * less_than, relu, max, min, sigmoid and argmax prove the declared bound (bit
- * decomposition; of x - y for less_than, max, min and argmax); rescale,
+ * decomposition, or limbs looked up in a table when zk_cs_set_lookups is on;
+ * of x - y for less_than, max, min and argmax); rescale,
  * div_const and clip prove a wider implied range only (given below; their
  * output is still the unique reference value for every input in that range),
  * sqrt proves [0, 2^(2*ceil(bits/2))). A caller

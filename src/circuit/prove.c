@@ -10,9 +10,13 @@
  * (Spartan claims + one point claim per link), one hiding opening per linked
  * commitment.
  *
- * Proof body (no container header): the sections of the core, tags 1..10
+ * Proof body (no container header): the sections of the core, tags 1..12
  * (binding, parameters, commitment, [link evaluations], outer sumcheck, outer
- * evaluations, inner sumcheck, inner evaluations, opening, [link openings]).
+ * evaluations, inner sumcheck, inner evaluations, [matrix products], [LogUp
+ * commit and sumcheck 0x4c01..0x4c04, lookup evaluation 12], opening, [link
+ * openings], [LogUp openings 0x4c05..0x4c07]). Lookups (zk_cs_set_lookups):
+ * the looked-up wires, the pad wires and zeros form F's source map
+ * (convert_lookups; docs/circuit.md, "Range checks by lookups").
  */
 #include <math.h>
 #include <stdlib.h>

@@ -22,8 +22,12 @@
  * openings, outweighs the saved constraints there: docs/circuit.md, "Range
  * checks by lookups"). The rule depends only on the circuit's structure
  * (model, batch, input mode), so prover and verifier decide alike. */
+#ifndef INFER_LOOKUP_BITS /* build-time overrides for measurements */
 #define INFER_LOOKUP_BITS 16u
+#endif
+#ifndef INFER_LOOKUP_MIN
 #define INFER_LOOKUP_MIN ((uint32_t)1 << 16)
+#endif
 
 static uint32_t input_log_len(uint64_t n)
 {
