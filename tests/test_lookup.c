@@ -1,5 +1,7 @@
 /* Range checks by LogUp lookups (circuit.h, zk_cs_set_lookups): every routed
- * gadget with lookups on against the zk_fx_* / plain reference and against
+ * gadget (range, range_signed, is_negative, less_than, rescale, div_const,
+ * relu, max, min, clip, argmax, and sigmoid's sign and comparisons) with
+ * lookups on against the zk_fx_* / plain reference and against
  * the same gadget with lookups off (same outputs), on random and edge inputs
  * including the exact bound edges (2^bits - 1 accepted, 2^bits refused in
  * prover mode); zk_cs_check catching a limb outside the table; proofs that
@@ -19,9 +21,9 @@
 static const uint8_t CTX[] = "test-lookup";
 static const unsigned TBS[3] = {8, 12, 16};
 
-enum { G_RANGE, G_RANGE_S, G_IS_NEG, G_LT, G_RESCALE, G_DIV, G_RELU, G_MAX, G_MIN, G_CLIP, G_ARGMAX, G_COUNT };
+enum { G_RANGE, G_RANGE_S, G_IS_NEG, G_LT, G_RESCALE, G_DIV, G_RELU, G_MAX, G_MIN, G_CLIP, G_ARGMAX, G_SIGMOID, G_COUNT };
 static const char *const gname[G_COUNT] = {"range", "range_signed", "is_negative", "less_than", "rescale",
-                                           "div_const", "relu", "max", "min", "clip", "argmax"};
+                                           "div_const", "relu", "max", "min", "clip", "argmax", "sigmoid"};
 
 typedef struct {
     int g;
@@ -47,6 +49,7 @@ static int reference(const gcase *c, int64_t *out)
     case G_MAX: out[0] = x > y ? x : y; return x - y >= -h && x - y < h;
     case G_MIN: out[0] = x < y ? x : y; return x - y >= -h && x - y < h;
     case G_CLIP: out[0] = zk_fx_clip(x, c->lo, c->hi); return x >= -h && x < h;
+    case G_SIGMOID: out[0] = zk_fx_sigmoid(x, c->p1); return x >= -h && x < h;
     case G_ARGMAX: {
         size_t best = 0;
         for (size_t i = 1; i < c->n_in; i++)
@@ -77,6 +80,7 @@ static uint32_t build(zk_cs *cs, const gcase *c, const uint32_t *in)
     case G_MIN: return zk_cs_min(cs, in[0], in[1], c->bits);
     case G_CLIP: return zk_cs_clip(cs, in[0], c->lo, c->hi, c->bits);
     case G_ARGMAX: return zk_cs_argmax(cs, in, c->n_in, c->bits, NULL);
+    case G_SIGMOID: return zk_cs_sigmoid(cs, in[0], c->p1, c->bits);
     }
     return 0;
 }
@@ -173,6 +177,12 @@ static void test_gadgets_match(void **state)
                     c.in[0] = (int64_t)(test_rng_u64(&rng) >> (64 - c.bits));
                 if (g == G_RESCALE)
                     c.p1 = 1 + (unsigned)(test_rng_u64(&rng) % c.bits);
+                if (g == G_SIGMOID) { /* its sign and three comparisons go through lookups */
+                    if (c.bits < 9)
+                        c.bits = 9;
+                    c.p1 = 5 + (unsigned)(test_rng_u64(&rng) % (c.bits - 8));
+                    c.in[0] = rnd_signed(&rng, c.bits);
+                }
                 if (g == G_DIV) {
                     c.d = 1 + (int64_t)(test_rng_u64(&rng) % ((uint64_t)1 << (c.bits < 20 ? c.bits : 20)));
                     if (rep == 0)
