@@ -5,10 +5,12 @@
  * the same gadget with lookups off (same outputs), on random and edge inputs
  * including the exact bound edges (2^bits - 1 accepted, 2^bits refused in
  * prover mode); zk_cs_check catching a limb outside the table; proofs that
- * verify; soundness: a limb outside T and a value outside its range, both
- * with the R1CS satisfied and proved through the Spartan core directly (the
- * LogUp prover told to skip its checks), a wrong public value and flipped
- * proof bytes are rejected. Seeded (ZKM_TEST_SEED). */
+ * verify (security >= 100 bits, no private input value in the bytes);
+ * soundness: a limb outside T and a value outside its range, both with the
+ * R1CS satisfied and proved through the Spartan core directly (the LogUp
+ * prover told to skip its checks), a wrong public value and flipped proof
+ * bytes are rejected; inference below and above the lookup threshold.
+ * Seeded (ZKM_TEST_SEED). */
 #include <string.h>
 
 #include "circuit/cs_internal.h"
@@ -340,6 +342,23 @@ static void test_prove_verify(void **state)
         zk_wbuf_init(&w);
         assert_int_equal(zk_cs_prove(cs, CTX, sizeof CTX, NULL, 0, &w), ZK_OK);
         assert_int_equal(verify_mix(TBS[t], claim, pin, &w), ZK_OK);
+        zk_spartan_security sec;
+        zk_cs *vs2 = build_mix(0, TBS[t], NULL, claim, pin);
+        assert_int_equal(zk_cs_verify(vs2, CTX, sizeof CTX, NULL, 0, w.data, w.len, &sec), ZK_OK);
+        zk_cs_free(vs2);
+        printf("# tb %u: proof %zu bytes, %.1f bits (sumcheck and LogUp terms %.1f)\n", TBS[t], w.len,
+               sec.security_bits, sec.sumcheck_bits);
+        assert_true(sec.security_bits >= 100.0);
+        /* hygiene: no private input value (8 bytes, little-endian) occurs in the proof */
+        for (int i = 0; i < 6; i++) {
+            uint8_t pat[8];
+            gl_t gv = gl_from_i64(v.x[i]);
+            for (int j = 0; j < 8; j++)
+                pat[j] = (uint8_t)(gv >> (8 * j));
+            for (size_t pos = 0; pos + 8 <= w.len; pos++)
+                if (memcmp(w.data + pos, pat, 8) == 0 && (v.x[i] < -65536 || v.x[i] > 65536))
+                    fail_msg("private value %lld occurs in the proof at byte %zu", (long long)v.x[i], pos);
+        }
         /* wrong public output, wrong public input (still in its range) */
         assert_int_equal(verify_mix(TBS[t], claim + 1, pin, &w), ZK_ERR_REJECT);
         assert_int_equal(verify_mix(TBS[t], claim + 1, pin + 1, &w), ZK_ERR_REJECT);
