@@ -235,6 +235,14 @@ uint32_t zk_cs_argmax(zk_cs *cs, const uint32_t *x, size_t n, unsigned bits, uin
 #define ZK_CS_LOOKUP_MAX_BITS 16u
 #define ZK_CS_LOOKUP_PAD 19u /* 3 revealed F_p coordinates of F~(r) + 16 margin */
 #define ZK_CS_MAX_LOOKUPS (((uint32_t)1 << 24) - ZK_CS_LOOKUP_PAD)
+/* The rule the stages that build large circuits (inference: src/ml/infer.c;
+ * evaluation; monitoring windows) use: build with lookups into
+ * [0, 2^ZK_CS_LOOKUP_AUTO_BITS), and rebuild without them when the circuit has
+ * fewer than ZK_CS_LOOKUP_AUTO_MIN looked-up values (below that the LogUp
+ * sub-proof's three extra WHIR openings cost more than the bit decompositions
+ * they replace). The rule depends only on public shapes. */
+#define ZK_CS_LOOKUP_AUTO_BITS 16u
+#define ZK_CS_LOOKUP_AUTO_MIN ((uint32_t)1 << 16)
 void zk_cs_set_lookups(zk_cs *cs, unsigned table_bits);
 /* The table bits set (0 = off) and the number of looked-up values so far. */
 unsigned zk_cs_lookup_bits(const zk_cs *cs);

@@ -890,6 +890,35 @@ static int check_shapes(const zk_model *arch, const zk_dataset_meta *meta, const
     return ZK_OK;
 }
 
+/* The evaluation circuit, with range checks by lookups (circuit.h,
+ * zk_cs_set_lookups) when it has at least ZK_CS_LOOKUP_AUTO_MIN looked-up
+ * values, else rebuilt with bit decompositions (the LogUp sub-proof's fixed
+ * cost exceeds their saving below that). Depends only on the public shapes,
+ * so prover and verifier decide alike. *out = NULL on error. */
+static int eval_build(zk_cs **out, int prover, eval_inputs *e)
+{
+    *out = NULL;
+    for (int lk = 1; lk >= 0; lk--) {
+        zk_cs *cs = zk_cs_new(prover);
+        if (!cs)
+            return zk_set_error(ZK_ERR_NOMEM, "out of memory");
+        zk_cs_set_lookups(cs, lk ? ZK_CS_LOOKUP_AUTO_BITS : 0);
+        int rc = eval_circuit(cs, e);
+        last_constraints = zk_cs_n_constraints(cs);
+        last_wires = zk_cs_n_wires(cs);
+        if (rc != ZK_OK) {
+            zk_cs_free(cs);
+            return rc;
+        }
+        if (!lk || zk_cs_n_lookups(cs) >= ZK_CS_LOOKUP_AUTO_MIN) {
+            *out = cs;
+            return ZK_OK;
+        }
+        zk_cs_free(cs);
+    }
+    return ZK_OK; /* not reached */
+}
+
 int zk_eval_prove(const zk_model_private *model, const zk_dataset_private *data, const zk_metrics_spec *spec,
                   const zk_metrics_counts *counts, zk_wbuf *proof)
 {
@@ -901,9 +930,7 @@ int zk_eval_prove(const zk_model_private *model, const zk_dataset_private *data,
             return zk_set_error(ZK_ERR_INPUT, "claim %u (%s %s %lld/%lld) does not hold on this test set", q,
                                 zk_metric_name(spec->claims[q].metric), spec->claims[q].at_least ? ">=" : "<=",
                                 (long long)spec->claims[q].num, (long long)spec->claims[q].den);
-    zk_cs *cs = zk_cs_new(1);
-    if (!cs)
-        return zk_set_error(ZK_ERR_NOMEM, "out of memory");
+    zk_cs *cs = NULL;
     eval_inputs e = {.m = &model->model,
                      .model_log_len = model->com.log_len,
                      .model_vals = model->wit.evals,
@@ -914,9 +941,7 @@ int zk_eval_prove(const zk_model_private *model, const zk_dataset_private *data,
                      .counts = counts};
     zk_wbuf ctx;
     zk_wbuf_init(&ctx);
-    rc = eval_circuit(cs, &e);
-    last_constraints = zk_cs_n_constraints(cs);
-    last_wires = zk_cs_n_wires(cs);
+    rc = eval_build(&cs, 1, &e);
     if (rc == ZK_OK)
         rc = eval_context(&ctx, &model->com, &data->com, spec);
     if (rc == ZK_OK) {
@@ -947,9 +972,7 @@ int zk_eval_verify(const zk_model_commitment *model, const zk_dataset_commitment
         if (counts->tp + counts->fp + counts->tn + counts->fn != counts->n || counts->correct > counts->n)
             return zk_set_error(ZK_ERR_REJECT, "claimed counts are inconsistent");
     }
-    zk_cs *cs = zk_cs_new(0);
-    if (!cs)
-        return zk_set_error(ZK_ERR_NOMEM, "out of memory");
+    zk_cs *cs = NULL;
     eval_inputs e = {.m = &model->arch,
                      .model_log_len = model->log_len,
                      .meta = &data->meta,
@@ -958,9 +981,7 @@ int zk_eval_verify(const zk_model_commitment *model, const zk_dataset_commitment
                      .counts = counts};
     zk_wbuf ctx;
     zk_wbuf_init(&ctx);
-    rc = eval_circuit(cs, &e);
-    last_constraints = zk_cs_n_constraints(cs);
-    last_wires = zk_cs_n_wires(cs);
+    rc = eval_build(&cs, 0, &e);
     if (rc == ZK_OK)
         rc = eval_context(&ctx, model, data, spec);
     if (rc == ZK_OK) {

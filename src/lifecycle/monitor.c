@@ -1626,15 +1626,42 @@ static int mon_check(const zk_model_commitment *mc, const zk_monitor_window_head
     return ZK_OK;
 }
 
+/* The monitoring-window circuit, with range checks by lookups (circuit.h,
+ * zk_cs_set_lookups) when it has at least ZK_CS_LOOKUP_AUTO_MIN looked-up
+ * values, else rebuilt with bit decompositions (the LogUp sub-proof's fixed
+ * cost exceeds their saving below that). Depends only on the public shapes,
+ * so prover and verifier decide alike. *out = NULL on error. */
+static int mon_build(zk_cs **out, int prover, mon_inputs *e)
+{
+    *out = NULL;
+    for (int lk = 1; lk >= 0; lk--) {
+        zk_cs *cs = zk_cs_new(prover);
+        if (!cs)
+            return zk_set_error(ZK_ERR_NOMEM, "out of memory");
+        zk_cs_set_lookups(cs, lk ? ZK_CS_LOOKUP_AUTO_BITS : 0);
+        int rc = mon_circuit(cs, e);
+        last_constraints = zk_cs_n_constraints(cs);
+        last_wires = zk_cs_n_wires(cs);
+        if (rc != ZK_OK) {
+            zk_cs_free(cs);
+            return rc;
+        }
+        if (!lk || zk_cs_n_lookups(cs) >= ZK_CS_LOOKUP_AUTO_MIN) {
+            *out = cs;
+            return ZK_OK;
+        }
+        zk_cs_free(cs);
+    }
+    return ZK_OK; /* not reached */
+}
+
 int zk_monitor_prove(const zk_model_private *model, const zk_monitor_window_private *w, const zk_monitor_config *cfg,
                      const zk_monitor_stats *s, zk_wbuf *proof)
 {
     int rc = mon_check(&model->com, &w->h, &w->priv.com.meta, cfg, s, ZK_ERR_INPUT);
     if (rc != ZK_OK)
         return rc;
-    zk_cs *cs = zk_cs_new(1);
-    if (!cs)
-        return zk_set_error(ZK_ERR_NOMEM, "out of memory");
+    zk_cs *cs = NULL;
     mon_inputs e = {.m = &model->model,
                     .model_log_len = model->com.log_len,
                     .model_vals = model->wit.evals,
@@ -1643,9 +1670,7 @@ int zk_monitor_prove(const zk_model_private *model, const zk_monitor_window_priv
                     .table = w->priv.wit.evals,
                     .cfg = cfg,
                     .s = s};
-    rc = mon_circuit(cs, &e);
-    last_constraints = zk_cs_n_constraints(cs);
-    last_wires = zk_cs_n_wires(cs);
+    rc = mon_build(&cs, 1, &e);
     zk_wbuf ctx;
     zk_wbuf_init(&ctx);
     zk_monitor_window_commitment pub;
@@ -1674,18 +1699,14 @@ int zk_monitor_verify(const zk_model_commitment *model, const zk_monitor_window_
     int rc = mon_check(model, &w->h, &w->com.meta, cfg, s, ZK_ERR_REJECT);
     if (rc != ZK_OK)
         return rc;
-    zk_cs *cs = zk_cs_new(0);
-    if (!cs)
-        return zk_set_error(ZK_ERR_NOMEM, "out of memory");
+    zk_cs *cs = NULL;
     mon_inputs e = {.m = &model->arch,
                     .model_log_len = model->log_len,
                     .h = &w->h,
                     .meta = &w->com.meta,
                     .cfg = cfg,
                     .s = s};
-    rc = mon_circuit(cs, &e);
-    last_constraints = zk_cs_n_constraints(cs);
-    last_wires = zk_cs_n_wires(cs);
+    rc = mon_build(&cs, 0, &e);
     zk_wbuf ctx;
     zk_wbuf_init(&ctx);
     if (rc == ZK_OK)
