@@ -335,6 +335,50 @@ static void test_identity_bruteforce(void **state)
     free(s.wv);
 }
 
+/* Every zk_cs_prove of one built circuit draws its own padding, j* entries
+ * and mask (zk_cs_refresh_blinding): reusing build-time pads across proofs
+ * would let a verifier solve for private values (tests/test_review_lookup.c
+ * shows it for lookups). Both proofs verify; real outputs do not change. */
+static void test_fresh_pads_per_proof(void **state)
+{
+    (void)state;
+    test_rng rng;
+    test_rng_seed(&rng, test_seed() ^ 0x66);
+    shape s = {2, 7, 3, 0, NULL, NULL};
+    fill(&s, &rng, 100);
+    int64_t prod[6], sums[2];
+    reference(&s, prod, sums);
+    uint32_t *o;
+    zk_cs *cs = build(&s, 1, sums, &o);
+    const zk_cs_matmul_block *b = &cs->mm[0];
+    uint32_t nj = 1u << b->jv, nc = 1u << b->cv;
+    uint32_t watch[5] = {b->xmap[s.rows * nj], b->wmap[s.n * nj + 1], b->xmap[b->k + 2], b->mask,
+                         b->z + (s.rows + 1) * nc + s.n};
+    gl_t before[5], after[5];
+    zk_wbuf w1, w2;
+    zk_wbuf_init(&w1);
+    zk_wbuf_init(&w2);
+    assert_int_equal(zk_cs_prove(cs, CTX, sizeof CTX, NULL, 0, &w1), ZK_OK);
+    for (int i = 0; i < 5; i++)
+        before[i] = zk_cs_value(cs, watch[i]);
+    assert_int_equal(zk_cs_prove(cs, CTX, sizeof CTX, NULL, 0, &w2), ZK_OK);
+    for (int i = 0; i < 5; i++) {
+        after[i] = zk_cs_value(cs, watch[i]);
+        assert_int_not_equal(before[i], after[i]);
+    }
+    for (size_t i = 0; i < (size_t)s.rows * s.n; i++)
+        assert_int_equal(zk_cs_value_i64(cs, o[i]), prod[i]);
+    assert_int_equal(zk_cs_check(cs), ZK_OK);
+    assert_int_equal(verify_with(&s, sums, &w1), ZK_OK);
+    assert_int_equal(verify_with(&s, sums, &w2), ZK_OK);
+    zk_wbuf_free(&w1);
+    zk_wbuf_free(&w2);
+    free(o);
+    zk_cs_free(cs);
+    free(s.xv);
+    free(s.wv);
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -357,7 +401,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_random_shapes),       cmocka_unit_test(test_check_catches),
         cmocka_unit_test(test_corrupt_witness_rejected), cmocka_unit_test(test_tampered_bytes),
-        cmocka_unit_test(test_identity_bruteforce), cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_identity_bruteforce), cmocka_unit_test(test_fresh_pads_per_proof),
+        cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

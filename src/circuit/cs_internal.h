@@ -25,6 +25,7 @@ typedef struct {
     uint32_t bv, cv, jv, k;
     uint32_t *xmap, *wmap;
     uint32_t jstar; /* extra summed column (k + ZK_CS_MATMUL_PAD): masks Z~ */
+    uint32_t rows, n; /* real shape (rows x k times k x n) */
 } zk_cs_matmul_block;
 
 typedef struct {
@@ -81,6 +82,14 @@ void zk_cs_set_value(zk_cs *cs, uint32_t wire, gl_t value);
 int zk_cs_segment_log_len(const zk_cs *cs, uint32_t first);
 /* Check constraint i against the values: 1 if satisfied. */
 int zk_cs_row_ok(const zk_cs *cs, uint32_t i);
+/* Prover mode: draw fresh values for every blinding wire that no constraint
+ * reads — the matrix products' padding, j* entries and Libra masks (then
+ * recompute each Z' from its operands; real entries do not change) and the
+ * lookups' pad wires — so that every zk_cs_prove of one built circuit uses
+ * its own randomness (a review showed that proving one circuit repeatedly
+ * with build-time pads lets the verifier solve for the looked-up values,
+ * tests/test_review_lookup.c). ZK_OK or ZK_ERR_NOMEM. */
+int zk_cs_refresh_blinding(zk_cs *cs);
 /* Free the matrix product records. */
 void zk_cs_matmul_free(zk_cs *cs);
 /* Lookups on (cs->lk_bits > 0): new limb wires l_0..l_{m-1} for the value u

@@ -132,7 +132,7 @@ void zk_cs_matmul(zk_cs *cs, const uint32_t *x, const uint32_t *w, uint32_t rows
     for (uint64_t i = 0; i < 3; i++)
         xmap[(rows + i) * nj + jstar] = zk_cs_new_wire(cs, cs->prover ? random_gl() : 0);
     wmap[(uint64_t)n * nj + jstar] = 0; /* the constant-1 wire */
-    zk_cs_matmul_block blk = {0, 0, bv, cv, jv, k, xmap, wmap, jstar};
+    zk_cs_matmul_block blk = {0, 0, bv, cv, jv, k, xmap, wmap, jstar, rows, n};
     if (cs->prover && cs->st == ZK_OK)
         products(cs, Z, &blk, (uint64_t)rows + 3, (uint64_t)n + 1);
     blk.z = zk_cs_segment(cs, Z, bv + cv);
@@ -161,6 +161,42 @@ fail:
     free(Z);
     for (uint64_t i = 0; i < n_out; i++)
         out[i] = 0;
+}
+
+int zk_cs_refresh_blinding(zk_cs *cs)
+{
+    if (!cs->prover || cs->st != ZK_OK)
+        return ZK_OK;
+    for (uint32_t i = 0; i < cs->n_mm; i++) {
+        const zk_cs_matmul_block *m = &cs->mm[i];
+        uint64_t nb = (uint64_t)1 << m->bv, nc = (uint64_t)1 << m->cv, nj = (uint64_t)1 << m->jv;
+        for (uint64_t b = 0; b < nb; b++)
+            for (uint64_t j = 0; j < nj; j++) {
+                uint32_t w = m->xmap[b * nj + j];
+                if ((b >= m->rows || j >= m->k) && w != ZK_CS_NO_WIRE && w != 0)
+                    cs->val[w] = random_gl();
+            }
+        for (uint64_t c = 0; c < nc; c++)
+            for (uint64_t j = 0; j < nj; j++) {
+                uint32_t w = m->wmap[c * nj + j];
+                if ((c >= m->n || j >= m->k) && w != ZK_CS_NO_WIRE && w != 0)
+                    cs->val[w] = random_gl();
+            }
+        size_t ml = zk_libra_coeffs_len(m->jv, 3);
+        for (size_t e = 0; e < ml; e++)
+            cs->val[m->mask + e] = random_gl();
+        gl_t *Z = malloc(nb * nc * sizeof *Z);
+        if (!Z)
+            return zk_set_error(ZK_ERR_NOMEM, "out of memory (matrix product %u)", i);
+        products(cs, Z, m, (uint64_t)m->rows + 3, (uint64_t)m->n + 1);
+        memcpy(cs->val + m->z, Z, nb * nc * sizeof *Z);
+        memset(Z, 0, nb * nc * sizeof *Z);
+        free(Z);
+    }
+    if (cs->lk_pad)
+        for (uint32_t e = 0; e < ZK_CS_LOOKUP_PAD; e++)
+            cs->val[cs->lk_pad + e] = random_gl();
+    return ZK_OK;
 }
 
 void zk_cs_matmul_free(zk_cs *cs)

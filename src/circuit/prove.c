@@ -167,7 +167,10 @@ int zk_cs_prove(zk_cs *cs, const uint8_t *context, size_t context_len, const zk_
         return zk_set_error(cs->st, "%s", cs->err);
     if (!cs->prover)
         return zk_set_error(ZK_ERR_INPUT, "zk_cs_prove needs a prover-mode circuit");
-    int rc = zk_cs_check(cs);
+    int rc = zk_cs_refresh_blinding(cs); /* fresh pads and masks for every proof */
+    if (rc != ZK_OK)
+        return rc;
+    rc = zk_cs_check(cs);
     if (rc != ZK_OK)
         return rc;
     zk_spartan_link sl[ZK_CS_MAX_LINKS];
