@@ -17,8 +17,8 @@
 #     remainder and quotient, ReLU by the sign bit; circomlib's Num2Bits), compiled by
 #     circom 2 (npm circom2) for bn128; witness by `snarkjs wtns calculate` (timed),
 #     `snarkjs groth16 prove` / `groth16 verify`.
-#   zkmlops again with --private-input (input committed inside the proof: no folding of the
-#     public input into the circuit, every layer-1 product a constraint, as in circom).
+#   zkmlops again with --private-input (the input committed inside the proof and hidden;
+#     products are native sumchecks in both modes, so the constraint count is the same).
 # Checks that zk_model_run_fx, the zkmlops proofs' public outputs and the circom witness's
 # public output give the same 10 logits ("logits agree: yes/no"; exit 1 on no).
 # Measured (wall clock at ns resolution and CPU = user + system at 10 ms resolution, peak
@@ -139,9 +139,8 @@ zvlib=$(jget "$work/zverify.out" '(o.verify_seconds * 1000).toFixed(1)')
 zbits=$(jget "$work/zverify.out" 'o.security_bits')
 ref=$(tr '\n' ' ' < "$d/expected.txt" | sed 's/ $//')
 zlogits=$(jget "$d/y.json" 'o.output_fixed[0].join(" ")')
-# The same with --private-input: the input is committed inside the proof, so the circuit
-# no longer folds the public input into its matrices and every product of layer 1 is a
-# constraint, as in the circom circuit (whose R1CS is fixed for every input).
+# The same with --private-input: the input is committed inside the proof and hidden
+# (the matrix products are native sumchecks with a public or a private input).
 echo "== zkmlops infer prove/verify --private-input (best of $repeats)" >&2
 read -r zqp zqpm zqpc < <(best "$repeats" zprovep "$zk" infer prove --model "$d/model.zkm" --input "$d/zk_input.json" \
   -o "$d/pp.zkp" --output "$d/yp.json" --private-input --json --quiet)

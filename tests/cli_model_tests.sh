@@ -117,7 +117,7 @@ expect_used=$("$zk" infer prove --model b2.zkm --input "$fx/bc_logreg.sample.jso
   --output b2.3.json --quiet 2>&1; echo "rc=$?")
 ok grep -q "openings are used up" <<<"$expect_used"
 ok test ! -e b2.3.zkp
-ok grep -qv "rc=0" <<<"$expect_used"
+ok grep -qx "rc=2" <<<"$expect_used"   # refused: exit 2 (a used-up budget is bad input, not a rejected proof)
 # a tampered budget or WHIR parameter set, or an old (version 1) file: exit 2, one line naming the file
 # (.com: header 16 bytes, u64 arch_len, architecture, u64 n_params, u32 log_len, u32 budget, WHIR params)
 alen=$(od -An -t u8 -j 16 -N 8 b2.com | tr -d ' ')

@@ -11,9 +11,10 @@
  * u = v~(rho) in F_p^3 for each linked commitment v — three F_p-linear
  * functionals of v with public coefficients (rho is recomputed by the
  * verifier from the transcript). They are masked only by v's blinding
- * entries. A model commitment has as few as ZK_MODEL_MIN_BLIND = 16 blinding
- * entries (2^log_len - n_params) but allows ZK_MODEL_OPENING_BUDGET = 256
- * (or more) openings, so after ceil(2^log_len / 3) proofs — all within the
+ * entries. A model commitment then had as few as 16 blinding entries
+ * (2^log_len - n_params) but allowed 256 (or more) openings (the fixed
+ * budget of that time; today's budgets are chosen at commit time and carry
+ * 3N + 16 blinding entries), so after ceil(2^log_len / 3) proofs — all within the
  * budget — a verifier solves a linear system and recovers every committed
  * weight. The same holds for a dataset whose blinding-entry count is below
  * 3 x its opening budget (e.g. one column with 2^log_rows - n_rows < 192).

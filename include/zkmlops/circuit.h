@@ -243,8 +243,20 @@ uint32_t zk_cs_argmax(zk_cs *cs, const uint32_t *x, size_t n, unsigned bits, uin
  * they replace). The rule depends only on public shapes. */
 #define ZK_CS_LOOKUP_AUTO_BITS 16u
 #define ZK_CS_LOOKUP_AUTO_MIN ((uint32_t)1 << 16)
+/* That rule as a function: build(cs, ctx) runs on a new circuit (prover or
+ * verifier mode) with lookups into [0, 2^bits); if the result has fewer than
+ * min looked-up values, it is freed and build runs again on a new circuit
+ * without lookups (bits = 0 builds without lookups at once). build must
+ * depend only on public shapes for the decision to agree between prover and
+ * verifier. *out receives the circuit (the caller frees it), NULL on error.
+ * Returns ZK_OK, build's error, or ZK_ERR_NOMEM. */
+typedef int (*zk_cs_build_fn)(zk_cs *cs, void *ctx);
+int zk_cs_build_auto(zk_cs **out, int prover, unsigned bits, uint32_t min, zk_cs_build_fn build,
+                     void *ctx) ZK_WARN_UNUSED;
 void zk_cs_set_lookups(zk_cs *cs, unsigned table_bits);
-/* The table bits set (0 = off) and the number of looked-up values so far. */
+/* The table bits set (0 = off) and the number of looked-up values so far;
+ * both valid in prover and verifier mode (the count depends only on the
+ * circuit's structure, which zk_cs_build_auto relies on). */
 unsigned zk_cs_lookup_bits(const zk_cs *cs);
 uint32_t zk_cs_n_lookups(const zk_cs *cs);
 

@@ -239,13 +239,11 @@ int zk_model_commitment_id(uint8_t id[ZK_HASH_BYTES], const zk_model_commitment 
  * (ZK_ERR_INPUT names an unsupported op and node). */
 int zk_model_circuit(zk_cs *cs, const zk_model *m, uint32_t weights_first_wire, const uint32_t *in_wires,
                      uint32_t batch, uint32_t *out_wires) ZK_WARN_UNUSED;
-/* The same when the input values are public and known to prover and verifier
- * (in_values[batch * input_size], the values of in_wires; NULL = unknown):
- * a Gemm/MatMul/Conv reading the graph input then forms each output as one
- * linear combination of the weight wires with the input values as
- * coefficients (1 constraint per output instead of one per product); the
- * circuit's matrices then depend on the public input (both sides build them
- * alike) and the computed integers are unchanged. */
+/* The same, for callers that know the public input values (in_values[batch *
+ * input_size], or NULL). Since matrix products are proved natively
+ * (zk_cs_matmul: no constraint per product, with a public or a private
+ * input) the circuit no longer depends on them; the parameter is kept so
+ * that existing callers compile, and is ignored. */
 int zk_model_circuit_public_input(zk_cs *cs, const zk_model *m, uint32_t weights_first_wire,
                                   const uint32_t *in_wires, const int64_t *in_values, uint32_t batch,
                                   uint32_t *out_wires) ZK_WARN_UNUSED;

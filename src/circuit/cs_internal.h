@@ -97,7 +97,8 @@ void zk_cs_matmul_free(zk_cs *cs);
  * looked up in [0, 2^tb); the top limb (e = bits - tb (m-1) bits) also gets a
  * looked-up wire l' = l_top + 2^tb - 2^e (one constraint) when e < tb. Adds
  * mult * sum_i 2^(tb i) l_i to sum (nothing for bits = 0). Returns 0, or -1
- * with the sticky error set. Does not check u (callers do). */
+ * (with the sticky error set, except when lookups are off: then -1 alone, a
+ * caller bug). Does not check u (callers do). */
 int zk_cs_lookup_limbs(zk_cs *cs, uint64_t u, unsigned bits, zk_lc *sum, int64_t mult);
 /* Lookups on: prove the value of lc in [0, 2^bits) (0 <= bits <= 62): limbs
  * as above plus one constraint lc = sum of limbs (lc = 0 for bits = 0).

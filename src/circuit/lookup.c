@@ -146,3 +146,26 @@ void zk_cs_lookup_free(zk_cs *cs)
     cs->lk = NULL;
     cs->n_lk = cs->lk_cap = 0;
 }
+
+int zk_cs_build_auto(zk_cs **out, int prover, unsigned bits, uint32_t min, zk_cs_build_fn build, void *ctx)
+{
+    ZK_CHECK_ARG(out != NULL && build != NULL);
+    *out = NULL;
+    for (int lk = bits ? 1 : 0; lk >= 0; lk--) {
+        zk_cs *cs = zk_cs_new(prover);
+        if (!cs)
+            return zk_set_error(ZK_ERR_NOMEM, "out of memory");
+        zk_cs_set_lookups(cs, lk ? bits : 0);
+        int st = build(cs, ctx);
+        if (st != ZK_OK) {
+            zk_cs_free(cs);
+            return st;
+        }
+        if (!lk || zk_cs_n_lookups(cs) >= min) {
+            *out = cs;
+            return ZK_OK;
+        }
+        zk_cs_free(cs);
+    }
+    return ZK_OK; /* not reached */
+}

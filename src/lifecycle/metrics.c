@@ -890,33 +890,19 @@ static int check_shapes(const zk_model *arch, const zk_dataset_meta *meta, const
     return ZK_OK;
 }
 
-/* The evaluation circuit, with range checks by lookups (circuit.h,
- * zk_cs_set_lookups) when it has at least ZK_CS_LOOKUP_AUTO_MIN looked-up
- * values, else rebuilt with bit decompositions (the LogUp sub-proof's fixed
- * cost exceeds their saving below that). Depends only on the public shapes,
- * so prover and verifier decide alike. *out = NULL on error. */
+static int eval_circuit_fn(zk_cs *cs, void *ctx) { return eval_circuit(cs, ctx); }
+
+/* The circuit under the lookup rule of circuit.h (ZK_CS_LOOKUP_AUTO_*): range
+ * checks by lookups when it has at least 2^16 looked-up values, else bit
+ * decompositions. Depends only on public shapes. *out = NULL on error. */
 static int eval_build(zk_cs **out, int prover, eval_inputs *e)
 {
-    *out = NULL;
-    for (int lk = 1; lk >= 0; lk--) {
-        zk_cs *cs = zk_cs_new(prover);
-        if (!cs)
-            return zk_set_error(ZK_ERR_NOMEM, "out of memory");
-        zk_cs_set_lookups(cs, lk ? ZK_CS_LOOKUP_AUTO_BITS : 0);
-        int rc = eval_circuit(cs, e);
-        last_constraints = zk_cs_n_constraints(cs);
-        last_wires = zk_cs_n_wires(cs);
-        if (rc != ZK_OK) {
-            zk_cs_free(cs);
-            return rc;
-        }
-        if (!lk || zk_cs_n_lookups(cs) >= ZK_CS_LOOKUP_AUTO_MIN) {
-            *out = cs;
-            return ZK_OK;
-        }
-        zk_cs_free(cs);
+    int rc = zk_cs_build_auto(out, prover, ZK_CS_LOOKUP_AUTO_BITS, ZK_CS_LOOKUP_AUTO_MIN, eval_circuit_fn, e);
+    if (*out) {
+        last_constraints = zk_cs_n_constraints(*out);
+        last_wires = zk_cs_n_wires(*out);
     }
-    return ZK_OK; /* not reached */
+    return rc;
 }
 
 int zk_eval_prove(const zk_model_private *model, const zk_dataset_private *data, const zk_metrics_spec *spec,

@@ -22,11 +22,11 @@
  * openings, outweighs the saved constraints there: docs/circuit.md, "Range
  * checks by lookups"). The rule depends only on the circuit's structure
  * (model, batch, input mode), so prover and verifier decide alike. */
-#ifndef INFER_LOOKUP_BITS /* build-time overrides for measurements */
-#define INFER_LOOKUP_BITS 16u
+#ifndef INFER_LOOKUP_BITS /* build-time overrides for measurements only: prover and verifier must agree */
+#define INFER_LOOKUP_BITS ZK_CS_LOOKUP_AUTO_BITS
 #endif
 #ifndef INFER_LOOKUP_MIN
-#define INFER_LOOKUP_MIN ((uint32_t)1 << 16)
+#define INFER_LOOKUP_MIN ZK_CS_LOOKUP_AUTO_MIN
 #endif
 
 static uint32_t input_log_len(uint64_t n)
@@ -88,31 +88,32 @@ done:
     return st;
 }
 
-/* New circuit (prover or verifier mode) built with lookups, rebuilt without
- * them if it has fewer than INFER_LOOKUP_MIN looked-up values. *out = NULL
- * on error. */
+typedef struct {
+    const zk_model *m;
+    uint32_t log_len;
+    const gl_t *weights;
+    const int64_t *in, *out;
+    uint32_t batch;
+    int private_input;
+    const gl_t *in_evals;
+    uint32_t in_log;
+    uint32_t *wseg, *iseg;
+} build_ctx;
+
+static int build_fn(zk_cs *cs, void *ctx)
+{
+    const build_ctx *b = ctx;
+    return build(cs, b->m, b->log_len, b->weights, b->in, b->out, b->batch, b->private_input, b->in_evals, b->in_log,
+                 b->wseg, b->iseg);
+}
+
+/* New circuit (prover or verifier mode) under the lookup rule above. */
 static int build_cs(zk_cs **out, int prover, const zk_model *m, uint32_t log_len, const gl_t *weights,
                     const int64_t *in, const int64_t *outv, uint32_t batch, int private_input, const gl_t *in_evals,
                     uint32_t in_log, uint32_t *wseg, uint32_t *iseg)
 {
-    *out = NULL;
-    for (int lk = 1; lk >= 0; lk--) {
-        zk_cs *cs = zk_cs_new(prover);
-        if (!cs)
-            return zk_set_error(ZK_ERR_NOMEM, "out of memory");
-        zk_cs_set_lookups(cs, lk ? INFER_LOOKUP_BITS : 0);
-        int st = build(cs, m, log_len, weights, in, outv, batch, private_input, in_evals, in_log, wseg, iseg);
-        if (st != ZK_OK) {
-            zk_cs_free(cs);
-            return st;
-        }
-        if (!lk || zk_cs_n_lookups(cs) >= INFER_LOOKUP_MIN) {
-            *out = cs;
-            return ZK_OK;
-        }
-        zk_cs_free(cs);
-    }
-    return ZK_OK; /* not reached */
+    build_ctx b = {m, log_len, weights, in, outv, batch, private_input, in_evals, in_log, wseg, iseg};
+    return zk_cs_build_auto(out, prover, INFER_LOOKUP_BITS, INFER_LOOKUP_MIN, build_fn, &b);
 }
 
 static void write_statement(zk_wbuf *w, const zk_infer_info *info, const zk_whir_commitment *icom)

@@ -4,7 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "zkmlops/dataset.h"
 #include "zkmlops/model.h"
+
+_Static_assert(ZK_MODEL_DEFAULT_OPENINGS == ZK_DATASET_OPENING_BUDGET,
+               "model and dataset commitments share the default opening budget (model.h)");
 
 #define COM_MAGIC "ZKMLCOM"
 #define ZKM_MAGIC "ZKMLZKM"

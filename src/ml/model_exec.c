@@ -17,18 +17,7 @@ typedef struct {
     const zk_node *nd;
     zk_mh *scratch; /* 2 * scratch_len handles */
     size_t scratch_len;
-    const int64_t *in_values; /* public input values known to both sides (or NULL) */
-    int64_t *coef;            /* scratch_len + 1 coefficients */
 } ex_t;
-
-/* Is input j of the node the graph input with publicly known values? Then a
- * product with a parameter is a linear combination of the weight wires with
- * the known values as coefficients (one constraint per output instead of one
- * per product); the integers are the same. */
-static int known_input(const ex_t *e, uint32_t j)
-{
-    return e->in_values && e->nd->in[j] == e->m->input;
-}
 
 static int node_err(const ex_t *e, const char *fmt, ...) ZK_PRINTF(2, 3);
 static int node_err(const ex_t *e, const char *fmt, ...)
@@ -80,11 +69,9 @@ static zk_mh *scratch(ex_t *e, size_t n)
 {
     if (n > e->scratch_len) {
         free(e->scratch);
-        free(e->coef);
         e->scratch = malloc(2 * n * sizeof *e->scratch);
-        e->coef = malloc((n + 1) * sizeof *e->coef);
-        e->scratch_len = e->scratch && e->coef ? n : 0;
-        if (!e->scratch || !e->coef) {
+        e->scratch_len = e->scratch ? n : 0;
+        if (!e->scratch) {
             zk_set_error(ZK_ERR_NOMEM, "out of memory");
             return NULL;
         }
@@ -132,8 +119,13 @@ static unsigned ceil_log2(uint64_t x)
  * sumcheck instead of rows*n*k multiplications), else one dot per entry. */
 static int mat_product(ex_t *e, const zk_mh *x, const zk_mh *wt, uint64_t rows, uint64_t k, uint64_t n, zk_mh *acc)
 {
-    if (e->b->matmul)
-        return e->b->matmul(e->b, x, wt, rows, k, n, acc);
+    if (e->b->matmul) {
+        int st = e->b->matmul(e->b, x, wt, rows, k, n, acc);
+        if (st != ZK_OK && st != ZK_ERR_NOMEM)
+            return node_err(e, "matrix product %llu x %llu times %llu x %llu: %s", (unsigned long long)rows,
+                            (unsigned long long)k, (unsigned long long)k, (unsigned long long)n, zk_last_error());
+        return st;
+    }
     for (uint64_t r = 0; r < rows; r++)
         for (uint64_t c = 0; c < n; c++)
             acc[r * n + c] = e->b->dot(e->b, x + r * k, wt + c * k, (size_t)k);
@@ -182,61 +174,29 @@ static int op_gemm(ex_t *e)
     const zk_mh *hb = hin(e, 1), *hc = C ? hin(e, 2) : NULL;
     zk_mh *ha = hin(e, 0), *hy = hout(e);
     uint64_t nc = C ? zk_tensor_numel(C) : 0;
-    if (e->b->matmul) {
-        zk_mh *wt = malloc((size_t)(N * K) * sizeof *wt), *acc = malloc((size_t)e->batch * (size_t)N * sizeof *acc);
-        if (!wt || !acc) {
-            free(wt);
-            free(acc);
-            return zk_set_error(ZK_ERR_NOMEM, "out of memory");
-        }
-        for (int64_t n = 0; n < N; n++)
-            for (int64_t k = 0; k < K; k++)
-                wt[n * K + k] = transB ? hb[n * K + k] : hb[k * N + n];
-        st = mat_product(e, ha, wt, e->batch, (uint64_t)K, (uint64_t)N, acc);
-        for (uint32_t i = 0; i < e->batch && !st; i++)
-            for (int64_t n = 0; n < N; n++) {
-                zk_mh a = acc[(size_t)i * N + n];
-                if (C) {
-                    zk_mh t[2] = {a, hc[nc == 1 ? 0 : n]};
-                    int64_t c[2] = {1, coef_c};
-                    a = e->b->lin(e->b, t, c, 2, 0);
-                }
-                hy[(size_t)i * N + n] = align(e, a, s_acc, Y->scale);
-            }
+    zk_mh *wt = malloc((size_t)(N * K) * sizeof *wt), *acc = malloc((size_t)e->batch * (size_t)N * sizeof *acc);
+    if (!wt || !acc) {
         free(wt);
         free(acc);
-        return st ? st : e->b->st;
+        return zk_set_error(ZK_ERR_NOMEM, "out of memory");
     }
-    zk_mh *w = scratch(e, (size_t)K + 1);
-    if (!w)
-        return ZK_ERR_NOMEM;
-    int known = known_input(e, 0);
-    for (int64_t n = 0; n < N; n++) {
+    for (int64_t n = 0; n < N; n++)
         for (int64_t k = 0; k < K; k++)
-            w[k] = transB ? hb[n * K + k] : hb[k * N + n];
-        for (uint32_t i = 0; i < e->batch; i++) {
-            if (known) {
-                memcpy(e->coef, e->in_values + (size_t)i * K, (size_t)K * sizeof *e->coef);
-                size_t nt = (size_t)K;
-                if (C) {
-                    w[nt] = hc[nc == 1 ? 0 : n];
-                    e->coef[nt++] = coef_c;
-                }
-                hy[(size_t)i * N + n] = align(e, e->b->lin(e->b, w, e->coef, nt, 0), s_acc, Y->scale);
-                continue;
-            }
-            zk_mh acc = e->b->dot(e->b, ha + (size_t)i * K, w, (size_t)K);
+            wt[n * K + k] = transB ? hb[n * K + k] : hb[k * N + n];
+    st = mat_product(e, ha, wt, e->batch, (uint64_t)K, (uint64_t)N, acc);
+    for (uint32_t i = 0; i < e->batch && !st; i++)
+        for (int64_t n = 0; n < N; n++) {
+            zk_mh a = acc[(size_t)i * N + n];
             if (C) {
-                zk_mh t[2] = {acc, hc[nc == 1 ? 0 : n]};
+                zk_mh t[2] = {a, hc[nc == 1 ? 0 : n]};
                 int64_t c[2] = {1, coef_c};
-                acc = e->b->lin(e->b, t, c, 2, 0);
+                a = e->b->lin(e->b, t, c, 2, 0);
             }
-            hy[(size_t)i * N + n] = align(e, acc, s_acc, Y->scale);
+            hy[(size_t)i * N + n] = align(e, a, s_acc, Y->scale);
         }
-        if (e->b->st)
-            return e->b->st;
-    }
-    return e->b->st;
+    free(wt);
+    free(acc);
+    return st ? st : e->b->st;
 }
 
 static int op_matmul(ex_t *e)
@@ -260,43 +220,21 @@ static int op_matmul(ex_t *e)
     uint64_t rows = zk_tensor_example_size(A) / (uint64_t)K * e->batch;
     const zk_mh *hb = hin(e, 1);
     zk_mh *ha = hin(e, 0), *hy = hout(e);
-    if (e->b->matmul) {
-        zk_mh *wt = malloc((size_t)(N * K) * sizeof *wt), *acc = malloc((size_t)(rows * (uint64_t)N) * sizeof *acc);
-        if (!wt || !acc) {
-            free(wt);
-            free(acc);
-            return zk_set_error(ZK_ERR_NOMEM, "out of memory");
-        }
-        for (int64_t n = 0; n < N; n++)
-            for (int64_t k = 0; k < K; k++)
-                wt[n * K + k] = hb[k * N + n];
-        st = mat_product(e, ha, wt, rows, (uint64_t)K, (uint64_t)N, acc);
-        for (uint64_t i = 0; i < rows * (uint64_t)N && !st; i++)
-            hy[i] = align(e, acc[i], s_acc, Y->scale);
+    zk_mh *wt = malloc((size_t)(N * K) * sizeof *wt), *acc = malloc((size_t)(rows * (uint64_t)N) * sizeof *acc);
+    if (!wt || !acc) {
         free(wt);
         free(acc);
-        return st ? st : e->b->st;
+        return zk_set_error(ZK_ERR_NOMEM, "out of memory");
     }
-    zk_mh *w = scratch(e, (size_t)K);
-    if (!w)
-        return ZK_ERR_NOMEM;
-    for (int64_t n = 0; n < N; n++) {
+    for (int64_t n = 0; n < N; n++)
         for (int64_t k = 0; k < K; k++)
-            w[k] = hb[k * N + n];
-        for (uint64_t r = 0; r < rows; r++) {
-            zk_mh acc;
-            if (known_input(e, 0)) {
-                memcpy(e->coef, e->in_values + r * (uint64_t)K, (size_t)K * sizeof *e->coef);
-                acc = e->b->lin(e->b, w, e->coef, (size_t)K, 0);
-            } else {
-                acc = e->b->dot(e->b, ha + r * (uint64_t)K, w, (size_t)K);
-            }
-            hy[r * (uint64_t)N + (uint64_t)n] = align(e, acc, s_acc, Y->scale);
-        }
-        if (e->b->st)
-            return e->b->st;
-    }
-    return e->b->st;
+            wt[n * K + k] = hb[k * N + n];
+    st = mat_product(e, ha, wt, rows, (uint64_t)K, (uint64_t)N, acc);
+    for (uint64_t i = 0; i < rows * (uint64_t)N && !st; i++)
+        hy[i] = align(e, acc[i], s_acc, Y->scale);
+    free(wt);
+    free(acc);
+    return st ? st : e->b->st;
 }
 
 /* ---- broadcasting binary ops ---- */
@@ -510,106 +448,61 @@ static int op_conv(ex_t *e)
     const zk_mh *hx = hin(e, 0), *hw = hin(e, 1), *hb = Bs ? hin(e, 2) : NULL;
     zk_mh *hy = hout(e);
     int64_t Mg = M / group;
-    if (e->b->matmul) { /* per group: im2col rows (batch x OH x OW) x taps, times the Mg x taps filters */
-        uint64_t rows = (uint64_t)e->batch * (uint64_t)(g.OH * g.OW);
-        zk_mh *cols = malloc((size_t)(rows * taps) * sizeof *cols), *wt = malloc((size_t)Mg * taps * sizeof *wt);
-        zk_mh *acc = malloc((size_t)(rows * (uint64_t)Mg) * sizeof *acc);
-        if (!cols || !wt || !acc) {
-            free(cols);
-            free(wt);
-            free(acc);
-            return zk_set_error(ZK_ERR_NOMEM, "out of memory (im2col, %llu x %zu)", (unsigned long long)rows, taps);
-        }
-        zk_mh zero = e->b->constant(e->b, 0);
-        st = e->b->st;
-        for (int64_t gi = 0; gi < group && !st; gi++) {
-            for (uint32_t i = 0; i < e->batch; i++)
-                for (int64_t oh = 0; oh < g.OH; oh++)
-                    for (int64_t ow = 0; ow < g.OW; ow++) {
-                        zk_mh *row = cols + (((uint64_t)i * g.OH + oh) * g.OW + ow) * taps;
-                        size_t t = 0;
-                        for (int64_t c = 0; c < Cg; c++)
-                            for (int64_t a = 0; a < g.kh; a++)
-                                for (int64_t bq = 0; bq < g.kw; bq++, t++) {
-                                    int64_t ih = oh * g.sh - g.pt + a * g.dh, iw = ow * g.sw - g.pl + bq * g.dw;
-                                    int64_t ci = gi * Cg + c;
-                                    row[t] = ih < 0 || ih >= g.H || iw < 0 || iw >= g.W
-                                                 ? zero
-                                                 : hx[(((int64_t)i * g.C + ci) * g.H + ih) * g.W + iw];
-                                }
-                    }
-            for (int64_t n = 0; n < Mg; n++)
-                memcpy(wt + (size_t)n * taps, hw + (size_t)(gi * Mg + n) * taps, taps * sizeof *wt);
-            st = mat_product(e, cols, wt, rows, taps, (uint64_t)Mg, acc);
-            for (uint64_t r = 0; r < rows && !st; r++) {
-                uint64_t i = r / (uint64_t)(g.OH * g.OW), pos = r % (uint64_t)(g.OH * g.OW);
-                for (int64_t n = 0; n < Mg; n++) {
-                    int64_t mo = gi * Mg + n;
-                    zk_mh a = acc[r * (uint64_t)Mg + (uint64_t)n];
-                    if (Bs) {
-                        zk_mh t2[2] = {a, hb[mo]};
-                        int64_t cf[2] = {1, coef_b};
-                        a = e->b->lin(e->b, t2, cf, 2, 0);
-                    }
-                    hy[((i * (uint64_t)M + (uint64_t)mo) * (uint64_t)g.OH * (uint64_t)g.OW) + pos] =
-                        align(e, a, s_acc, Y->scale);
-                }
-            }
-            if (!st)
-                st = e->b->st;
-        }
+    /* per group: im2col rows (batch x OH x OW) x taps, times the Mg x taps filters */
+    uint64_t rows = (uint64_t)e->batch * (uint64_t)(g.OH * g.OW);
+    if (rows * taps > ((uint64_t)1 << 26))
+        return node_err(e, "im2col matrix of %llu x %zu entries is too large (at most 2^26)", (unsigned long long)rows,
+                        taps);
+    zk_mh *cols = malloc((size_t)(rows * taps) * sizeof *cols), *wt = malloc((size_t)Mg * taps * sizeof *wt);
+    zk_mh *acc = malloc((size_t)(rows * (uint64_t)Mg) * sizeof *acc);
+    if (!cols || !wt || !acc) {
         free(cols);
         free(wt);
         free(acc);
-        return st ? st : e->b->st;
+        return zk_set_error(ZK_ERR_NOMEM, "out of memory (im2col, %llu x %zu)", (unsigned long long)rows, taps);
     }
-    zk_mh *xs = scratch(e, taps + 1);
-    if (!xs)
-        return ZK_ERR_NOMEM;
-    zk_mh *ws = xs + taps + 1;
-    int known = known_input(e, 0);
-    for (uint32_t i = 0; i < e->batch; i++)
-        for (int64_t mo = 0; mo < M; mo++) {
-            int64_t gi = mo / Mg;
+    zk_mh zero = e->b->constant(e->b, 0);
+    st = e->b->st;
+    for (int64_t gi = 0; gi < group && !st; gi++) {
+        for (uint32_t i = 0; i < e->batch; i++)
             for (int64_t oh = 0; oh < g.OH; oh++)
                 for (int64_t ow = 0; ow < g.OW; ow++) {
-                    size_t n = 0;
+                    zk_mh *row = cols + (((uint64_t)i * g.OH + oh) * g.OW + ow) * taps;
+                    size_t t = 0;
                     for (int64_t c = 0; c < Cg; c++)
                         for (int64_t a = 0; a < g.kh; a++)
-                            for (int64_t bq = 0; bq < g.kw; bq++) {
+                            for (int64_t bq = 0; bq < g.kw; bq++, t++) {
                                 int64_t ih = oh * g.sh - g.pt + a * g.dh, iw = ow * g.sw - g.pl + bq * g.dw;
-                                if (ih < 0 || ih >= g.H || iw < 0 || iw >= g.W)
-                                    continue; /* zero padding contributes nothing */
-                                int64_t ci = gi * Cg + c, ix = (((int64_t)i * g.C + ci) * g.H + ih) * g.W + iw;
-                                xs[n] = hx[ix];
-                                if (known)
-                                    e->coef[n] = e->in_values[ix];
-                                ws[n] = hw[((mo * Cg + c) * g.kh + a) * g.kw + bq];
-                                n++;
+                                int64_t ci = gi * Cg + c;
+                                row[t] = ih < 0 || ih >= g.H || iw < 0 || iw >= g.W
+                                             ? zero
+                                             : hx[(((int64_t)i * g.C + ci) * g.H + ih) * g.W + iw];
                             }
-                    zk_mh acc;
-                    if (known) {
-                        if (Bs) {
-                            ws[n] = hb[mo];
-                            e->coef[n++] = coef_b;
-                        }
-                        acc = n ? e->b->lin(e->b, ws, e->coef, n, 0) : e->b->constant(e->b, 0);
-                    } else if (n > 0) {
-                        acc = e->b->dot(e->b, xs, ws, n);
-                    } else {
-                        acc = e->b->constant(e->b, 0);
-                    }
-                    if (Bs && !known) {
-                        zk_mh t[2] = {acc, hb[mo]};
-                        int64_t cf[2] = {1, coef_b};
-                        acc = e->b->lin(e->b, t, cf, 2, 0);
-                    }
-                    hy[(((int64_t)i * M + mo) * g.OH + oh) * g.OW + ow] = align(e, acc, s_acc, Y->scale);
                 }
-            if (e->b->st)
-                return e->b->st;
+        for (int64_t n = 0; n < Mg; n++)
+            memcpy(wt + (size_t)n * taps, hw + (size_t)(gi * Mg + n) * taps, taps * sizeof *wt);
+        st = mat_product(e, cols, wt, rows, taps, (uint64_t)Mg, acc);
+        for (uint64_t r = 0; r < rows && !st; r++) {
+            uint64_t i = r / (uint64_t)(g.OH * g.OW), pos = r % (uint64_t)(g.OH * g.OW);
+            for (int64_t n = 0; n < Mg; n++) {
+                int64_t mo = gi * Mg + n;
+                zk_mh a = acc[r * (uint64_t)Mg + (uint64_t)n];
+                if (Bs) {
+                    zk_mh t2[2] = {a, hb[mo]};
+                    int64_t cf[2] = {1, coef_b};
+                    a = e->b->lin(e->b, t2, cf, 2, 0);
+                }
+                hy[((i * (uint64_t)M + (uint64_t)mo) * (uint64_t)g.OH * (uint64_t)g.OW) + pos] =
+                    align(e, a, s_acc, Y->scale);
+            }
         }
-    return e->b->st;
+        if (!st)
+            st = e->b->st;
+    }
+    free(cols);
+    free(wt);
+    free(acc);
+    return st ? st : e->b->st;
 }
 
 static int op_pool(ex_t *e)
@@ -1004,7 +897,8 @@ int zk_model_exec(const zk_model *m, zk_mx_backend *b, zk_mh *const *params, con
 {
     if (batch < 1 || batch > (1u << 20))
         return zk_set_error(ZK_ERR_INPUT, "batch of %u examples outside 1..2^20", batch);
-    ex_t e = {.m = m, .b = b, .batch = batch, .in_values = in_values};
+    (void)in_values; /* matrix products are native: the circuit no longer depends on the input values */
+    ex_t e = {.m = m, .b = b, .batch = batch};
     e.val = calloc(m->n_tensors, sizeof *e.val);
     e.owned = calloc(m->n_tensors, 1);
     int st = ZK_OK;
@@ -1084,6 +978,5 @@ done:
     free(e.val);
     free(e.owned);
     free(e.scratch);
-    free(e.coef);
     return st;
 }

@@ -493,15 +493,6 @@ typedef struct {
     gl3_t v[4];        /* z, x, y, mask value */
 } mm_claim;
 
-static void mm_point(gl3_t *pt, const zk_spartan_layout *L, const gl3_t *a, uint32_t na, uint64_t off)
-{
-    uint32_t n = L->col_vars - 1;
-    for (uint32_t i = 0; i < na; i++)
-        pt[i] = a[i];
-    for (uint32_t i = na; i < n; i++)
-        pt[i] = gl3_from_gl((off >> i) & 1);
-}
-
 static gl_t src_value(uint64_t s, const gl_t *w, const gl_t *pub)
 {
     if (s == ZK_SPARTAN_SRC_ZERO)
@@ -574,7 +565,7 @@ static int prove_matmul(const prover *P, const zk_spartan_matmul *m, const gl_t 
     zk_wbuf_gl3s(proof, c->v + 1, 3);
     zk_proof_section_end(proof, s);
     zk_transcript_absorb_gl3(t, "cs-matmul-evals", c->v + 1, 3);
-    mm_point(c->pz, &P->L, c->tau, m->bv + m->cv, m->z_off);
+    link_point(c->pz, &P->L, c->tau, m->bv + m->cv, m->z_off);
     rc = ZK_OK;
 done:
     free(eqa);
@@ -617,25 +608,28 @@ static int verify_matmul(const zk_spartan_layout *L, const zk_spartan_matmul *m,
     if (!gl3_eq(expect, final))
         return zk_set_error(ZK_ERR_REJECT, "matrix product %zu: final check failed (Z is not X W^T)", idx);
     zk_transcript_absorb_gl3(t, "cs-matmul-evals", c->v + 1, 3);
-    mm_point(c->pz, L, c->tau, m->bv + m->cv, m->z_off);
+    link_point(c->pz, L, c->tau, m->bv + m->cv, m->z_off);
     return ZK_OK;
 }
 
 /* g * sum_{a, j} eq(r_a, a) eq(rho, j) T[a][j] as weights on w (private
  * sources); returns the public sources' part, which the claim's value must
  * exclude. */
-static gl3_t mm_form(gl3_t *wts, const uint64_t *src, const gl_t *pub, const gl3_t *ra, uint32_t av,
-                     const gl3_t *rho, uint32_t jv, gl3_t g)
+static int mm_form(gl3_t *wts, gl3_t *pubpart, const uint64_t *src, const gl_t *pub, const gl3_t *ra, uint32_t av,
+                   const gl3_t *rho, uint32_t jv, gl3_t g)
 {
     uint64_t na = (uint64_t)1 << av, nj = (uint64_t)1 << jv;
     gl3_t *ea = malloc(na * sizeof *ea), *ej = malloc(nj * sizeof *ej);
-    if (!ea || !ej)
-        abort(); /* at most 2^26 entries: bounded by check_matmuls */
+    if (!ea || !ej) {
+        free(ea);
+        free(ej);
+        return -1;
+    }
     zk_eq_table(ea, ra, av);
     zk_eq_table(ej, rho, jv);
     for (uint64_t j = 0; j < nj; j++)
         ej[j] = gl3_mul(ej[j], g);
-    gl3_t pubpart = gl3_zero();
+    gl3_t pp = gl3_zero();
     for (uint64_t a = 0; a < na; a++)
         for (uint64_t j = 0; j < nj; j++) {
             uint64_t s = src[a * nj + j];
@@ -643,19 +637,20 @@ static gl3_t mm_form(gl3_t *wts, const uint64_t *src, const gl_t *pub, const gl3
                 continue;
             gl3_t cf = gl3_mul(ea[a], ej[j]);
             if (s & ZK_SPARTAN_SRC_PUBLIC)
-                pubpart = gl3_add(pubpart, gl3_mul_gl(cf, src_value(s, NULL, pub)));
+                pp = gl3_add(pp, gl3_mul_gl(cf, src_value(s, NULL, pub)));
             else
                 wts[s] = gl3_add(wts[s], cf);
         }
     free(ea);
     free(ej);
-    return pubpart;
+    *pubpart = pp;
+    return 0;
 }
 
 /* Z's point claims appended to cl; the masks and the X, Y forms added to the
  * linear weights with gamma^(2 + 3i), gamma^(3 + 3i), gamma^(4 + 3i). */
-static void mm_add_claims(zk_whir_claim *cl, gl3_t *wts, gl3_t *lin_value, mm_claim *c, const zk_spartan_matmul *mm,
-                          size_t n_mm, gl3_t gamma, const gl_t *pub)
+static int mm_add_claims(zk_whir_claim *cl, gl3_t *wts, gl3_t *lin_value, mm_claim *c, const zk_spartan_matmul *mm,
+                         size_t n_mm, gl3_t gamma, const gl_t *pub)
 {
     gl3_t g = gl3_mul(gamma, gamma);
     gl3_t lf[3 * 26 * 4];
@@ -668,13 +663,17 @@ static void mm_add_claims(zk_whir_claim *cl, gl3_t *wts, gl3_t *lin_value, mm_cl
             wts[m->mask_off + e] = gl3_add(wts[m->mask_off + e], gl3_mul(g, lf[e]));
         *lin_value = gl3_add(*lin_value, gl3_mul(g, c[i].v[3]));
         g = gl3_mul(g, gamma);
-        gl3_t px = mm_form(wts, m->xsrc, pub, c[i].tau + m->cv, m->bv, c[i].rho, m->jv, g);
+        gl3_t px, pw;
+        if (mm_form(wts, &px, m->xsrc, pub, c[i].tau + m->cv, m->bv, c[i].rho, m->jv, g) != 0)
+            return -1;
         *lin_value = gl3_add(*lin_value, gl3_sub(gl3_mul(g, c[i].v[1]), px));
         g = gl3_mul(g, gamma);
-        gl3_t pw = mm_form(wts, m->wsrc, pub, c[i].tau, m->cv, c[i].rho, m->jv, g);
+        if (mm_form(wts, &pw, m->wsrc, pub, c[i].tau, m->cv, c[i].rho, m->jv, g) != 0)
+            return -1;
         *lin_value = gl3_add(*lin_value, gl3_sub(gl3_mul(g, c[i].v[2]), pw));
         g = gl3_mul(g, gamma);
     }
+    return 0;
 }
 
 /* ------------------------------------------------------------ lookups */
@@ -891,8 +890,10 @@ int zk_spartan_prove_core(const zk_r1cs *c, const gl_t *witness, zk_transcript *
     }
     gl3_t gamma = zk_transcript_challenge_gl3(t, "r1cs-gamma");
     gl3_t lpub = gl3_zero();
+    gl3_t lin_value = gl3_add(ev[3], gl3_mul(gamma, iv[1]));
     if (!(P.wts = calloc(P.half, sizeof *P.wts)) || mask_weights(P.wts, L, P.rx, P.ry, gamma) != 0 ||
-        (lk && lookup_form(P.wts, &lpub, lk, witness + 1, lr, lookup_gamma(gamma, n_mm)) != 0)) {
+        (lk && lookup_form(P.wts, &lpub, lk, witness + 1, lr, lookup_gamma(gamma, n_mm)) != 0) ||
+        mm_add_claims(cl + 2 + n_links, P.wts, &lin_value, mc, mm, n_mm, gamma, witness + 1) != 0) {
         zk_logup_prover_free(lp);
         free(lfv);
         free(mc);
@@ -900,8 +901,6 @@ int zk_spartan_prove_core(const zk_r1cs *c, const gl_t *witness, zk_transcript *
         prover_free(&P);
         return zk_set_error(ZK_ERR_NOMEM, "out of memory (opening weights)");
     }
-    gl3_t lin_value = gl3_add(ev[3], gl3_mul(gamma, iv[1]));
-    mm_add_claims(cl + 2 + n_links, P.wts, &lin_value, mc, mm, n_mm, gamma, witness + 1);
     if (lk)
         lin_value = gl3_add(lin_value, gl3_sub(gl3_mul(lookup_gamma(gamma, n_mm), lval), lpub));
     cl[0] = (zk_whir_claim){ZK_CLAIM_POINT, P.ry, NULL, iv[0]};
@@ -1258,15 +1257,15 @@ int zk_spartan_verify_core(const zk_r1cs *c, const gl_t *pub, size_t n_pub, zk_t
     size_t half = (size_t)1 << (L.col_vars - 1);
     gl3_t *wts = calloc(half, sizeof *wts);
     gl3_t lpub = gl3_zero();
+    gl3_t lin_value = gl3_add(ev[3], gl3_mul(gamma, iv[1]));
     if (!wts || mask_weights(wts, &L, rx, ry, gamma) != 0 ||
-        (lk && lookup_form(wts, &lpub, lk, pub, lr, lookup_gamma(gamma, n_mm)) != 0)) {
+        (lk && lookup_form(wts, &lpub, lk, pub, lr, lookup_gamma(gamma, n_mm)) != 0) ||
+        mm_add_claims(cl + 2 + n_links, wts, &lin_value, mc, mm, n_mm, gamma, pub) != 0) {
         free(wts);
         free(mc);
         free(cl);
         return zk_set_error(ZK_ERR_NOMEM, "out of memory (opening weights)");
     }
-    gl3_t lin_value = gl3_add(ev[3], gl3_mul(gamma, iv[1]));
-    mm_add_claims(cl + 2 + n_links, wts, &lin_value, mc, mm, n_mm, gamma, pub);
     if (lk)
         lin_value = gl3_add(lin_value, gl3_sub(gl3_mul(lookup_gamma(gamma, n_mm), lval), lpub));
     cl[0] = (zk_whir_claim){ZK_CLAIM_POINT, ry, NULL, iv[0]};

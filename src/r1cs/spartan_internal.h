@@ -86,7 +86,8 @@ typedef struct {
  * LogUp openings (0x4c05..0x4c07) follow the link openings. Matrix products (docs/circuit.md, "Native matrix products"): after
  * the inner sumcheck, per product the verifier draws tau = (tau_c, tau_b), the
  * prover sends z = Z~(tau) and runs a Libra-masked sumcheck of
- * S(j) X~(tau_b, j) W~(tau_c, j) (S(j) = [j < k]) with claim z down to rho,
+ * S(j) X~(tau_b, j) W~(tau_c, j) (S(j) = [j < k or j = jstar]) with claim z
+ * down to rho,
  * and sends x = X~(tau_b, rho), y = W~(tau_c, rho) and the mask value; z is
  * a point claim, x, y (linear forms over the sources, public sources moved
  * to the value) and the mask are folded into the linear claim of the one
