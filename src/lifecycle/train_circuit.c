@@ -295,28 +295,46 @@ static int logreg_step(tctx *t, uint32_t n_unused, uint32_t d, uint32_t log_rows
                        uint32_t r1, const uint32_t *w, uint32_t *wn, uint32_t *e, uint32_t *tmp)
 {
     (void)n_unused;
+    (void)tmp;
     unsigned s = t->s;
     uint32_t m = r1 - r0;
-    for (uint32_t i = r0; i < r1; i++) {
+    /* The batch's products are native (circuit.h, zk_cs_matmul): the forward
+     * pass X_batch (m x d) times w, and the gradient X_batch^T (d x m) times
+     * e, each one sumcheck instead of m d multiplication constraints; the
+     * operands are read from the linked data segment's wires. */
+    uint32_t *xs = malloc((size_t)m * d * sizeof *xs), *dots = malloc((size_t)(m > d ? m : d) * sizeof *dots);
+    if (!xs || !dots) {
+        free(xs);
+        free(dots);
+        return zk_set_error(ZK_ERR_NOMEM, "out of memory (training step)");
+    }
+    for (uint32_t i = r0; i < r1; i++)
         for (uint32_t j = 0; j < d; j++)
-            tmp[j] = data + i + (j << log_rows);
-        uint32_t dot = zk_cs_dot(t->cs, tmp, w, d);
+            xs[(size_t)(i - r0) * d + j] = data + i + (j << log_rows);
+    zk_cs_matmul(t->cs, xs, w, m, d, 1, dots);
+    for (uint32_t i = r0; i < r1 && zk_cs_status(t->cs) == ZK_OK; i++) {
+        uint32_t dot = dots[i - r0];
         zk_lc_clear(&t->acc);
         zk_lc_add(&t->acc, dot, 1);
         zk_lc_add_i64(&t->acc, w[d], (int64_t)1 << s);
         int64_t accv = wv(t, dot) + wv(t, w[d]) * ((int64_t)1 << s);
         e[i - r0] = sigmoid_err(t, &t->acc, accv, data + i + (d << log_rows));
     }
+    for (uint32_t j = 0; j < d; j++)
+        for (uint32_t i = r0; i < r1; i++)
+            xs[(size_t)j * m + (i - r0)] = data + i + (j << log_rows);
+    if (zk_cs_status(t->cs) == ZK_OK)
+        zk_cs_matmul(t->cs, xs, e, d, m, 1, dots);
     zk_lc G;
     zk_lc_init(&G);
-    for (uint32_t j = 0; j < d; j++) {
-        for (uint32_t i = r0; i < r1; i++)
-            tmp[i - r0] = data + i + (j << log_rows);
-        uint32_t g = zk_cs_dot(t->cs, tmp, e, m);
+    for (uint32_t j = 0; j < d && zk_cs_status(t->cs) == ZK_OK; j++) {
+        uint32_t g = dots[j];
         zk_lc_clear(&G);
         zk_lc_add(&G, g, 1);
         wn[j] = update(t, w[j], &G, wv(t, g), m);
     }
+    free(xs);
+    free(dots);
     zk_lc_clear(&G);
     int64_t gb = 0;
     for (uint32_t i = 0; i < m; i++) {
