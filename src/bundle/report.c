@@ -329,13 +329,15 @@ static void chain_diagram(zk_wbuf *w, const zk_bundle_manifest *m, const zk_bund
             if (p < 0)
                 continue;
             const zk_bundle_stage *ps = &m->stages[p];
+            if (ps->n_outputs == 0) /* a reference to a stage without outputs: nothing to draw */
+                continue;
             size_t oi = 0;
             for (size_t o = 0; o < ps->n_outputs; o++)
-                if (strcmp(ps->outputs[o].role, r->from_role) == 0)
+                if (ps->outputs[o].role && r->from_role && strcmp(ps->outputs[o].role, r->from_role) == 0)
                     oi = o;
             int ox = 10 + p * colw + boxw, oy = cy0 + (int)oi * (ch + chg) + ch / 2;
             int tx = sx + 20 + (int)k * 14, ty = sy + boxh;
-            int ok = strcmp(ps->outputs[oi].id, r->id) == 0;
+            int ok = ps->outputs[oi].id && r->id && strcmp(ps->outputs[oi].id, r->id) == 0;
             wf(w, "<path d=\"M%d,%d C%d,%d %d,%d %d,%d\" class=\"edge%s\" marker-end=\"url(#arr)\"/>\n", ox, oy,
                ox + 40, oy, tx, ty + 50, tx, ty + 2, ok ? "" : " broken");
         }
