@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "circuit/cs_internal.h"
+#include "pcs/whir_internal.h"
 #include "zkmlops/hash.h"
 #include "zkmlops/limits.h"
 
@@ -628,5 +629,12 @@ const zk_r1cs *zk_cs_r1cs(zk_cs *cs)
     cs_digest(cs, &v->digest);
     cs->view_valid = 1;
     cs->view_version = cs->version;
+    return v;
+}
+
+gl_t zk_cs_random_gl(void)
+{
+    gl_t v;
+    zk_whir_random_gl(&v, 1);
     return v;
 }

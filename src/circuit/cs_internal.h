@@ -90,6 +90,8 @@ int zk_cs_row_ok(const zk_cs *cs, uint32_t i);
  * with build-time pads lets the verifier solve for the looked-up values,
  * tests/test_review_lookup.c). ZK_OK or ZK_ERR_NOMEM. */
 int zk_cs_refresh_blinding(zk_cs *cs);
+/* One uniform field element from the OS CSPRNG (zk_whir_random_gl). */
+gl_t zk_cs_random_gl(void);
 /* Free the matrix product records. */
 void zk_cs_matmul_free(zk_cs *cs);
 /* Lookups on (cs->lk_bits > 0): new limb wires l_0..l_{m-1} for the value u

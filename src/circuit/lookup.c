@@ -13,15 +13,6 @@
 
 #include "circuit/cs_internal.h"
 
-static gl_t random_gl(void)
-{
-    gl_t v;
-    do
-        zk_random_bytes(&v, sizeof v);
-    while (v >= GL_P);
-    return v;
-}
-
 void zk_cs_set_lookups(zk_cs *cs, unsigned table_bits)
 {
     ZK_CHECK_ARG(cs != NULL);
@@ -47,7 +38,7 @@ static int push(zk_cs *cs, uint32_t w)
 {
     if (!cs->lk_pad) {
         for (uint32_t i = 0; i < ZK_CS_LOOKUP_PAD; i++) {
-            uint32_t p = zk_cs_new_wire(cs, cs->prover ? random_gl() : 0);
+            uint32_t p = zk_cs_new_wire(cs, cs->prover ? zk_cs_random_gl() : 0);
             if (!p)
                 return -1;
             if (i == 0)

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "circuit/cs_internal.h"
+#include "pcs/whir_internal.h"
 #include "zkmlops/sumcheck.h"
 
 static uint32_t clog2(uint64_t x)
@@ -29,25 +30,19 @@ static uint32_t clog2(uint64_t x)
     return l;
 }
 
-static gl_t random_gl(void)
-{
-    gl_t v;
-    do
-        zk_random_bytes(&v, sizeof v);
-    while (v >= GL_P);
-    return v;
-}
-
 static gl_t map_val(const zk_cs *cs, uint32_t w) { return w == ZK_CS_NO_WIRE ? 0 : cs->val[w]; }
 
 /* Z[b][c] = sum_{j<k} X[b][j] W[c][j] over the padded cube (rows of X' and W'
  * beyond the random pad row are zero, so their products are skipped). */
-static void products(const zk_cs *cs, gl_t *Z, const zk_cs_matmul_block *m, uint64_t xr, uint64_t wr)
+static void products(const zk_cs *cs, gl_t *Z, const zk_cs_matmul_block *m, uint64_t xr, uint64_t wr,
+                     int pads_only)
 {
     uint64_t nb = (uint64_t)1 << m->bv, nc = (uint64_t)1 << m->cv, nj = (uint64_t)1 << m->jv;
 #pragma omp parallel for schedule(static) if (nb * nc * m->k >= (1u << 16))
     for (uint64_t b = 0; b < nb; b++)
         for (uint64_t c = 0; c < nc; c++) {
+            if (pads_only && b < m->rows && c < m->n)
+                continue; /* real entries do not depend on the padding */
             gl_t acc = 0;
             if (b < xr && c < wr) {
                 for (uint32_t j = 0; j < m->k; j++)
@@ -67,9 +62,9 @@ static void fill_map(zk_cs *cs, uint32_t *map, const uint32_t *src, uint64_t row
         for (uint32_t j = 0; j < k; j++)
             map[r * nj + j] = src[r * k + j];
     for (uint32_t j = 0; j < k; j++)
-        map[rows * nj + j] = zk_cs_new_wire(cs, cs->prover ? random_gl() : 0);
+        map[rows * nj + j] = zk_cs_new_wire(cs, cs->prover ? zk_cs_random_gl() : 0);
     for (uint32_t j = k; j < k + ZK_CS_MATMUL_PAD; j++)
-        map[j] = zk_cs_new_wire(cs, cs->prover ? random_gl() : 0);
+        map[j] = zk_cs_new_wire(cs, cs->prover ? zk_cs_random_gl() : 0);
 }
 
 void zk_cs_matmul(zk_cs *cs, const uint32_t *x, const uint32_t *w, uint32_t rows, uint32_t k, uint32_t n,
@@ -130,11 +125,11 @@ void zk_cs_matmul(zk_cs *cs, const uint32_t *x, const uint32_t *w, uint32_t rows
     fill_map(cs, xmap, x, rows, k, jv);
     fill_map(cs, wmap, w, n, k, jv);
     for (uint64_t i = 0; i < 3; i++)
-        xmap[(rows + i) * nj + jstar] = zk_cs_new_wire(cs, cs->prover ? random_gl() : 0);
+        xmap[(rows + i) * nj + jstar] = zk_cs_new_wire(cs, cs->prover ? zk_cs_random_gl() : 0);
     wmap[(uint64_t)n * nj + jstar] = 0; /* the constant-1 wire */
     zk_cs_matmul_block blk = {0, 0, bv, cv, jv, k, xmap, wmap, jstar, rows, n};
     if (cs->prover && cs->st == ZK_OK)
-        products(cs, Z, &blk, (uint64_t)rows + 3, (uint64_t)n + 1);
+        products(cs, Z, &blk, (uint64_t)rows + 3, (uint64_t)n + 1, 0);
     blk.z = zk_cs_segment(cs, Z, bv + cv);
     if (Z) {
         memset(Z, 0, nb * nc * sizeof *Z);
@@ -143,7 +138,7 @@ void zk_cs_matmul(zk_cs *cs, const uint32_t *x, const uint32_t *w, uint32_t rows
     }
     size_t ml = zk_libra_coeffs_len(jv, 3);
     for (size_t i = 0; i < ml; i++) {
-        uint32_t mw = zk_cs_new_wire(cs, cs->prover ? random_gl() : 0);
+        uint32_t mw = zk_cs_new_wire(cs, cs->prover ? zk_cs_random_gl() : 0);
         if (i == 0)
             blk.mask = mw;
     }
@@ -174,28 +169,20 @@ int zk_cs_refresh_blinding(zk_cs *cs)
             for (uint64_t j = 0; j < nj; j++) {
                 uint32_t w = m->xmap[b * nj + j];
                 if ((b >= m->rows || j >= m->k) && w != ZK_CS_NO_WIRE && w != 0)
-                    cs->val[w] = random_gl();
+                    cs->val[w] = zk_cs_random_gl();
             }
         for (uint64_t c = 0; c < nc; c++)
             for (uint64_t j = 0; j < nj; j++) {
                 uint32_t w = m->wmap[c * nj + j];
                 if ((c >= m->n || j >= m->k) && w != ZK_CS_NO_WIRE && w != 0)
-                    cs->val[w] = random_gl();
+                    cs->val[w] = zk_cs_random_gl();
             }
-        size_t ml = zk_libra_coeffs_len(m->jv, 3);
-        for (size_t e = 0; e < ml; e++)
-            cs->val[m->mask + e] = random_gl();
-        gl_t *Z = malloc(nb * nc * sizeof *Z);
-        if (!Z)
-            return zk_set_error(ZK_ERR_NOMEM, "out of memory (matrix product %u)", i);
-        products(cs, Z, m, (uint64_t)m->rows + 3, (uint64_t)m->n + 1);
-        memcpy(cs->val + m->z, Z, nb * nc * sizeof *Z);
-        memset(Z, 0, nb * nc * sizeof *Z);
-        free(Z);
+        zk_whir_random_gl(cs->val + m->mask, zk_libra_coeffs_len(m->jv, 3));
+        /* only the padding entries of Z' change: write them in place */
+        products(cs, cs->val + m->z, m, (uint64_t)m->rows + 3, (uint64_t)m->n + 1, 1);
     }
     if (cs->lk_pad)
-        for (uint32_t e = 0; e < ZK_CS_LOOKUP_PAD; e++)
-            cs->val[cs->lk_pad + e] = random_gl();
+        zk_whir_random_gl(cs->val + cs->lk_pad, ZK_CS_LOOKUP_PAD);
     return ZK_OK;
 }
 
@@ -218,7 +205,7 @@ int zk_cs_matmul_check(const zk_cs *cs)
         gl_t *Z = malloc(nb * nc * sizeof *Z);
         if (!Z)
             return zk_set_error(ZK_ERR_NOMEM, "out of memory (matrix product check)");
-        products(cs, Z, m, nb, nc);
+        products(cs, Z, m, nb, nc, 0);
         uint64_t bad = UINT64_MAX;
         for (uint64_t e = 0; e < nb * nc && bad == UINT64_MAX; e++)
             if (Z[e] != cs->val[m->z + e])
